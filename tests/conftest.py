@@ -1,0 +1,61 @@
+"""Shared fixtures: the Nmbrs simulator on a free loopback port, and clients for its accounts."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+# Airflow reads these at import: a throw-away home, no examples, never the user's ~/airflow.
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="koppeling-airflow-"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
+
+from nmbrs.client import NmbrsClient, NmbrsSettings
+
+from simulators.nmbrs_sim.dataset import World
+from simulators.nmbrs_sim.knobs import Knobs
+from simulators.nmbrs_sim.server import SimulatorServer
+
+
+@pytest.fixture(scope="session")
+def sim_world() -> World:
+    """The simulator's default, seeded world (shared: it is read-only)."""
+    return World()
+
+
+@pytest.fixture(scope="session")
+def _sim_server(sim_world):
+    server = SimulatorServer(sim_world).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def nmbrs_sim(_sim_server):
+    """The running simulator, with knobs, clock and counters reset after each test."""
+    yield _sim_server
+    state = _sim_server.state
+    state.knobs = Knobs()
+    state.clock = state.world.config.clock
+    state.stats.reset()
+
+
+def account(world, username: str):
+    """Return the world's account with this username."""
+    return next(a for a in world.config.accounts if a.username == username)
+
+
+@pytest.fixture
+def make_client(nmbrs_sim):
+    """Build a real NmbrsClient (zeep over HTTP) for one of the simulator's accounts."""
+
+    def build(username: str, **overrides) -> NmbrsClient:
+        acc = account(nmbrs_sim.state.world, username)
+        fields = {"username": acc.username, "token": acc.token, "domain": acc.domain,
+                  "base_url": nmbrs_sim.url, "backoff_base": 0.01, "operation_timeout": 5.0,
+                  "report_max_wait": 10.0, **overrides}
+        return NmbrsClient(NmbrsSettings(**fields))
+
+    return build
