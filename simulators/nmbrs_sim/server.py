@@ -54,6 +54,12 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "Microsoft-IIS/10.0 (nmbrs-simulator)"
     state: SimState  # set on the subclass made per server
 
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes: without NODELAY, Nagle plus the client's
+        # delayed ACK add ~40 ms to every keep-alive answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, *args):  # quiet: tests and benchmarks read /admin/stats instead
         pass
 

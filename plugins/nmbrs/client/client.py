@@ -27,6 +27,7 @@ class NmbrsClient:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._proxies: dict[str, Any] = {}
+        self._headers: dict[str, Any] = {}
         self._limiter = transport.limiter_for(settings.account_key, settings.calls_per_second)
         self.calls = 0
         self.retries = 0
@@ -57,11 +58,16 @@ class NmbrsClient:
         return proxy
 
     def _header(self, service: str, header: str):
-        element = self._zeep(service).get_element(f"{{{NS_ROOT}{service}}}{header}")
-        s = self.settings
-        if header == "AuthHeader":
-            return element(Username=s.username, Token=s.token.reveal())
-        return element(Username=s.username, Token=s.token.reveal(), Domain=s.domain)
+        key = f"{service}/{header}"
+        value = self._headers.get(key)
+        if value is None:
+            element = self._zeep(service).get_element(f"{{{NS_ROOT}{service}}}{header}")
+            s = self.settings
+            fields = {"Username": s.username, "Token": s.token.reveal()}
+            if header == "AuthHeaderWithDomain":
+                fields["Domain"] = s.domain
+            value = self._headers[key] = element(**fields)
+        return value
 
     def _call(self, service: str, name: str, *, period: str | None = None, **params) -> Any:
         """Call one operation with retries for transient failures; raise NmbrsError otherwise."""
