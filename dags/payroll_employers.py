@@ -1,0 +1,110 @@
+"""Payroll DAGs: one per realised (or paused) employer in `config/employers.yaml`.
+
+Each run is one payroll period of one employer (the data interval, Europe/Amsterdam):
+
+1. `wait_for_payroll` — reschedules until Nmbrs' current period lies past this period
+   (`Company_GetCurrentPeriod`): a period whose payroll has not run yet is waited for.
+2. `start_extraction` — a new extraction id; rows of earlier failed attempts are discarded.
+3. `extract_company` — runs of the period (`Run_GetList`), their wage codes (background report,
+   or the synchronous call), company wage components.
+4. `list_employees` — employee list, employment and salary histories; employee id batches.
+5. `extract_employees` — per-employee calls, one mapped task per batch, bounded by the Airflow
+   pool of the Nmbrs account and a thread pool inside the task.
+6. `publish_period` — the staged rows become the published state of (employer, period) in one
+   transaction; a failed run leaves the previous published state untouched.
+
+Only ids and counts travel through XCom; payroll data stays in the warehouse.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import dag, get_current_context, task
+
+from payroll_link.registry import dag_id_for
+from payroll_link.runtime import pool_for, record_failure, registry
+from payroll_link.timetable import PayrollPeriodTimetable, amsterdam_midnight
+
+BATCH_SIZE = 100
+THREADS_PER_TASK = 8
+DEFAULT_ARGS = {"owner": "data-team", "retries": 2, "retry_delay": timedelta(minutes=2),
+                "retry_exponential_backoff": True, "on_failure_callback": record_failure}
+
+
+def build(emp):
+    """Return the payroll DAG of one employer."""
+
+    @dag(dag_id=dag_id_for(emp), schedule=PayrollPeriodTimetable(emp.frequency),
+         start_date=amsterdam_midnight(emp.catchup_start), catchup=True, max_active_runs=1,
+         is_paused_upon_creation=emp.status == "paused", default_args=DEFAULT_ARGS,
+         tags=["payroll", f"employer:{emp.employer_id}", emp.frequency, emp.product],
+         doc_md=__doc__, dagrun_timeout=timedelta(hours=12))
+    def payroll():
+        @task.sensor(mode="reschedule", poke_interval=1800, timeout=14 * 24 * 3600)
+        def wait_for_payroll(data_interval_start=None):
+            from payroll_link import runtime
+            from payroll_link.extraction.steps import payroll_has_run
+
+            part = runtime.partition(emp, data_interval_start, "")
+            return payroll_has_run(runtime.nmbrs_source(emp), emp.nmbrs_company_id, part.period)
+
+        @task
+        def start_extraction(data_interval_start=None, run_id=None) -> str:
+            from payroll_link import runtime
+
+            part = runtime.partition(emp, data_interval_start, "")
+            wh = runtime.warehouse()
+            xid = wh.begin_extraction(emp.employer_id, part.period.label, part.period.start,
+                                      part.period.end, run_id)
+            wh.discard_unpublished(emp.employer_id, part.period.label, keep=xid)
+            return xid
+
+        @task
+        def extract_company(extraction_id: str, data_interval_start=None) -> dict:
+            from payroll_link import runtime
+            from payroll_link.extraction.steps import extract_company as step
+
+            part = runtime.partition(emp, data_interval_start, extraction_id)
+            return step(runtime.warehouse(), runtime.nmbrs_source(emp), part)
+
+        @task
+        def list_employees(extraction_id: str, data_interval_start=None) -> list[list[int]]:
+            from payroll_link import runtime
+            from payroll_link.extraction.steps import list_employees as step
+
+            part = runtime.partition(emp, data_interval_start, extraction_id)
+            return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, BATCH_SIZE)
+
+        @task(pool=pool_for(emp), map_index_template="{{ batch_label }}")
+        def extract_employees(employee_ids: list[int], extraction_id: str,
+                              data_interval_start=None) -> dict:
+            from payroll_link import runtime
+            from payroll_link.extraction.steps import extract_employees as step
+
+            get_current_context()["batch_label"] = (
+                f"{len(employee_ids)} employees {employee_ids[0]}–{employee_ids[-1]}")
+            part = runtime.partition(emp, data_interval_start, extraction_id)
+            return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, employee_ids,
+                        THREADS_PER_TASK)
+
+        @task
+        def publish_period(extraction_id: str, batches: list[list[int]], results) -> dict:
+            from payroll_link import runtime
+            from payroll_link.extraction.publish import publish_partition
+
+            return publish_partition(runtime.warehouse(), extraction_id, batches, list(results))
+
+        xid = start_extraction()
+        wait_for_payroll() >> xid
+        company = extract_company(xid)
+        batches = list_employees(xid)
+        company >> batches
+        landed = extract_employees.partial(extraction_id=xid).expand(employee_ids=batches)
+        publish_period(xid, batches, landed)
+
+    return payroll()
+
+
+for _employer in registry().dag_employers:
+    globals()[dag_id_for(_employer)] = build(_employer)

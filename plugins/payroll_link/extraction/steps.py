@@ -1,0 +1,135 @@
+"""The extraction steps of one (employer, period), each landing raw payloads and typed staging rows.
+
+The DAG runs these in order; each takes plain values (ids, the period) and returns counts, so
+only ids and counts travel through XCom. Personal data stays in the warehouse.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from payroll_link.extraction.source import Fetched, PayrollSource
+from payroll_link.periods import PayrollPeriod
+from payroll_link.staging import to_rows
+
+log = logging.getLogger(__name__)
+
+
+class ExtractionError(Exception):
+    """An extraction step failed for named employees or calls (ids only, never payload)."""
+
+
+@dataclass(frozen=True)
+class Partition:
+    """The (employer, period) a run works on, and its extraction id."""
+
+    employer_id: str
+    company_id: int
+    period: PayrollPeriod
+    extraction_id: str
+
+
+def land(warehouse, part: Partition, fetched: Iterable[Fetched]) -> dict[str, int]:
+    """Land payloads in raw and their rows in staging (COPY); return rows per entity."""
+    fetched = list(fetched)
+    warehouse.land_raw(part.extraction_id, part.employer_id, part.period.label,
+                       (item.raw_row() for item in fetched))
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for item in fetched:
+        if item.entity:
+            rows[item.entity].extend(to_rows(item.entity, item.payload, item.employee_id))
+    counts = {}
+    for entity, entity_rows in sorted(rows.items()):
+        counts[entity] = warehouse.load_staging(entity, part.extraction_id, part.employer_id,
+                                                part.period.label, entity_rows)
+    return counts
+
+
+def payroll_has_run(source: PayrollSource, company_id: int, period: PayrollPeriod) -> bool:
+    """Tell whether the period's payroll has run: Nmbrs' current period lies past it."""
+    return source.current_period(company_id) > (period.year, period.number)
+
+
+def extract_company(warehouse, source: PayrollSource, part: Partition) -> dict:
+    """Land the period's runs, their wage codes and the company wage components."""
+    started = time.monotonic()
+    runs = source.runs(part.company_id, part.period)
+    fetched, path = [runs], None
+    for run in runs.payload:
+        report, path = source.wage_codes(part.company_id, run)
+        report.payload = [r for r in report.payload if r["period"] == part.period.number]
+        fetched.append(report)
+    fetched += source.company_wage_components(part.company_id, part.period)
+    counts = land(warehouse, part, fetched)
+    warehouse.record(part.extraction_id, counts=counts, wage_code_path=path,
+                     timings={"extract_company": round(time.monotonic() - started, 3)})
+    return {"runs": len(runs.payload), "wage_code_path": path, **counts}
+
+
+def list_employees(warehouse, source: PayrollSource, part: Partition,
+                   batch_size: int) -> list[list[int]]:
+    """Land the employee list and the employment and salary histories; return id batches.
+
+    The employees of a period are those with an employment overlapping it (history, so a
+    backfill sees leavers too) plus everyone Nmbrs lists now.
+    """
+    started = time.monotonic()
+    listed, employments = source.employees(part.company_id), source.employments(part.company_id)
+    counts = land(warehouse, part, [listed, employments, source.salaries(part.company_id)])
+    ids = {row["Id"] for row in listed.payload} | set(_employed_in(employments.payload,
+                                                                   part.period))
+    ordered = sorted(ids)
+    batches = [ordered[i:i + batch_size] for i in range(0, len(ordered), batch_size)]
+    warehouse.record(part.extraction_id, counts={**counts, "employees_in_period": len(ordered)},
+                     timings={"list_employees": round(time.monotonic() - started, 3)})
+    return batches
+
+
+def _employed_in(items: list[dict], period: PayrollPeriod) -> Iterable[int]:
+    for item in items:
+        for emp in item.get("EmployeeEmployments") or []:
+            start, end = _day(emp.get("StartDate")), _day(emp.get("EndDate"))
+            if start and start <= period.end and (end is None or end >= period.start):
+                yield item["EmployeeId"]
+                break
+
+
+def _day(value):
+    return value.date() if hasattr(value, "date") else value
+
+
+def extract_employees(warehouse, source: PayrollSource, part: Partition, employee_ids: list[int],
+                      concurrency: int) -> dict:
+    """Land the per-employee calls of a batch; failures are named by employee id, then raised.
+
+    Employees that succeed are landed even when others fail, so a retry of the batch (which
+    first removes this batch's rows) loses nothing.
+    """
+    from nmbrs.client.concurrency import map_bounded
+
+    started = time.monotonic()
+    warehouse.delete_employee_rows(part.extraction_id, employee_ids)
+    outcome = map_bounded(
+        lambda eid: source.employee_records(eid, part.company_id, part.period),
+        employee_ids, concurrency)
+    fetched = [item for result in outcome.results if result for item in result]
+    counts = land(warehouse, part, fetched)
+    elapsed = round(time.monotonic() - started, 3)
+    if outcome.errors:
+        raise ExtractionError(_describe_failures(part, outcome.errors))
+    log.info("batch of %d employees: %d calls in %.2fs", len(employee_ids), len(fetched), elapsed)
+    return {"employees": len(employee_ids), "calls": len(fetched), "seconds": elapsed, **counts}
+
+
+def _describe_failures(part: Partition, errors: dict) -> str:
+    kinds = defaultdict(list)
+    for employee_id, err in sorted(errors.items()):
+        kinds[type(err).__name__].append(employee_id)
+    parts = [f"{kind} for employees {ids[:10]}{' …' if len(ids) > 10 else ''}"
+             for kind, ids in sorted(kinds.items())]
+    return (f"{part.employer_id} {part.period.label}: {len(errors)} employees failed: "
+            + "; ".join(parts))

@@ -1,0 +1,71 @@
+"""Airflow-side wiring of the pipeline: connections → client/warehouse, context → partition.
+
+The only module of `payroll_link` besides the timetable that imports Airflow; the task bodies
+in dags/ call these helpers and the pure steps in `payroll_link.extraction`.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+REGISTRY_PATH = Path(os.environ.get("KOPPELING_REGISTRY", REPO / "config" / "employers.yaml"))
+WAREHOUSE_CONN_ID = "warehouse"
+
+
+def registry():
+    """Load the employer registry (file only: safe at DAG parse time)."""
+    from payroll_link.registry import load_registry
+
+    return load_registry(REGISTRY_PATH)
+
+
+def employer(employer_id: str):
+    """Return one employer of the registry (raises when it is missing or broken)."""
+    return registry().by_id(employer_id)
+
+
+def pool_for(employer) -> str:
+    """Return the Airflow pool bounding concurrent Nmbrs calls of this employer's account."""
+    return f"nmbrs_{employer.nmbrs_conn_id}"
+
+
+@lru_cache(maxsize=1)
+def warehouse():
+    """Return the Warehouse: the `warehouse` connection if defined, else the embedded default."""
+    from payroll_link.warehouse import Warehouse, make_engine, migrate, warehouse_url
+
+    url = os.environ.get(f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}") or warehouse_url()
+    engine = make_engine(url)
+    migrate(engine)  # forward-only and idempotent: a no-op once applied
+    return Warehouse(engine)
+
+
+def nmbrs_source(employer):
+    """Return the PayrollSource for an employer, credentials from its Airflow connection."""
+    from nmbrs.hooks.nmbrs import NmbrsHook
+    from payroll_link.extraction.source import NmbrsSoapSource
+
+    return NmbrsSoapSource(NmbrsHook(nmbrs_conn_id=employer.nmbrs_conn_id).get_conn())
+
+
+def partition(employer, data_interval_start, extraction_id: str):
+    """Return the Partition of a run: its employer, company and payroll period."""
+    from payroll_link.extraction.steps import Partition
+    from payroll_link.timetable import period_for_interval
+
+    period = period_for_interval(employer.frequency, data_interval_start)
+    return Partition(employer.employer_id, employer.nmbrs_company_id, period, extraction_id)
+
+
+def record_failure(context) -> None:
+    """on_failure_callback: mark the run's extraction failed with the error class and message."""
+    ti, error = context.get("ti"), context.get("exception")
+    extraction_id = ti.xcom_pull(task_ids="start_extraction") if ti else None
+    if not extraction_id or error is None:
+        return
+    first_line = str(error).splitlines()[0][:500] if str(error) else ""
+    message = f"{ti.task_id}: {first_line}"
+    warehouse().fail(extraction_id, type(error).__name__, message)
