@@ -13,6 +13,13 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
 
 from nmbrs.client import NmbrsClient, NmbrsSettings
+from tests.fixtures_warehouse import (  # noqa: F401 - fixtures shared by every test package
+    empty_database_url,
+    employer_id,
+    warehouse,
+    warehouse_db_url,
+    warehouse_engine,
+)
 
 from simulators.nmbrs_sim.dataset import World
 from simulators.nmbrs_sim.knobs import Knobs
@@ -59,3 +66,23 @@ def make_client(nmbrs_sim):
         return NmbrsClient(NmbrsSettings(**fields))
 
     return build
+
+
+@pytest.fixture
+def extract_period(nmbrs_sim, make_client, warehouse, employer_id):
+    """Extract one simulator period into the test warehouse with the real client and steps.
+
+    Call as ``extract_period(company_id, username, frequency, year, number)``; returns the
+    Partition (employer id unique to the test unless given).
+    """
+    from payroll_link.extraction.runner import extract_period as run
+    from payroll_link.extraction.source import NmbrsSoapSource
+    from payroll_link.periods import get_period
+
+    def extract(company_id: int, username: str, frequency: str, year: int, number: int, *,
+                employer: str | None = None, **options):
+        source = NmbrsSoapSource(make_client(username))
+        return run(warehouse, source, employer or employer_id, company_id,
+                   get_period(frequency, year, number), **options)
+
+    return extract

@@ -172,6 +172,14 @@ class Warehouse:
             return lifecycle.discard_unpublished(conn, employer_id, period,
                                                  _uuid(keep) if keep else None)
 
+    def latest_extraction(self, employer_id: str, period: str) -> str | None:
+        """Return the id of the partition's most recently started extraction, if any."""
+        with self.engine.connect() as conn:
+            value = conn.execute(text(
+                "select extraction_id from ops.extraction where employer_id = :e and period = :p "
+                "order by started_at desc limit 1"), {"e": employer_id, "p": period}).scalar()
+        return str(value) if value else None
+
     def extraction(self, extraction_id: str) -> dict:
         """Return the ops.extraction row of `extraction_id`."""
         with self.engine.connect() as conn:

@@ -1,7 +1,4 @@
 """Migrations: idempotent, safe when run concurrently, refusing changed files."""
-# Fixtures are imported from conftest as well, so the module also runs under --noconftest;
-# pytest passes them in as arguments of the same name.
-# ruff: noqa: F401, F811
 
 from __future__ import annotations
 
@@ -14,11 +11,6 @@ from payroll_link.warehouse import LINEAGE, MigrationError, discover, make_engin
 from payroll_link.warehouse.migrate import MIGRATIONS_DIR
 from sqlalchemy import text
 
-from tests.payroll_link.warehouse.conftest import (
-    empty_database_url,
-    warehouse_db_url,
-    warehouse_engine,
-)
 
 pytestmark = pytest.mark.postgres
 

@@ -1,7 +1,4 @@
 """Publish: one transaction, failed or killed runs never visible, re-runs replace a partition."""
-# Fixtures are imported from conftest as well, so the module also runs under --noconftest;
-# pytest passes them in as arguments of the same name.
-# ruff: noqa: F401, F811
 
 from __future__ import annotations
 
@@ -13,12 +10,6 @@ from payroll_link.staging import ENTITIES
 from payroll_link.warehouse import ExtractionStateError, lifecycle
 from sqlalchemy import text
 
-from tests.payroll_link.warehouse.conftest import (
-    employer_id,
-    warehouse,
-    warehouse_db_url,
-    warehouse_engine,
-)
 from tests.payroll_link.warehouse.synthetic import dataset
 
 pytestmark = pytest.mark.postgres

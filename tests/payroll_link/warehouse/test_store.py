@@ -1,7 +1,4 @@
 """Loading: COPY of every entity, lineage columns, raw landing, errors without row values."""
-# Fixtures are imported from conftest as well, so the module also runs under --noconftest;
-# pytest passes them in as arguments of the same name.
-# ruff: noqa: F401, F811
 
 from __future__ import annotations
 
@@ -16,12 +13,6 @@ from payroll_link.warehouse import ExtractionStateError, LoadError, WarehouseErr
 from payroll_link.warehouse.copyload import to_json
 from sqlalchemy import text
 
-from tests.payroll_link.warehouse.conftest import (
-    employer_id,
-    warehouse,
-    warehouse_db_url,
-    warehouse_engine,
-)
 from tests.payroll_link.warehouse.synthetic import dataset, employee_calls
 
 pytestmark = pytest.mark.postgres

@@ -2,8 +2,7 @@
 
 The database ``koppeling_test_<random>`` lives on the server the embedded-default rule finds
 (``$WAREHOUSE_URL``'s server, else 127.0.0.1:5432, else the private cluster) and is dropped at the
-end. Self-sufficient: test modules also import these fixtures, so they work under
-``--noconftest``; a reference count keeps it one database either way.
+end. Imported by tests/conftest.py, so every test can use them.
 """
 
 from __future__ import annotations
