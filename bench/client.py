@@ -65,7 +65,8 @@ def run_level(client: NmbrsClient, ids: list[int], concurrency: int) -> dict:
     outcome = map_bounded(lambda e: extract_employee(client, e), ids, concurrency)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     if outcome.errors:
-        raise SystemExit(f"{len(outcome.errors)} employees failed: {next(iter(outcome.errors.values()))}")
+        first = next(iter(outcome.errors.values()))
+        raise SystemExit(f"{len(outcome.errors)} employees failed, e.g. {first}")
     calls = sum(outcome.results)
     bound = min(FAIR_USE, concurrency / LATENCY_S)
     return {"C": concurrency, "employees": len(ids), "calls": calls, "wall_s": wall,

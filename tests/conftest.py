@@ -13,17 +13,16 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
 
 from nmbrs.client import NmbrsClient, NmbrsSettings
+from simulators.nmbrs_sim.dataset import World
+from simulators.nmbrs_sim.knobs import Knobs
+from simulators.nmbrs_sim.server import SimulatorServer
 from tests.fixtures_warehouse import (  # noqa: F401 - fixtures shared by every test package
-    empty_database_url,
     employer_id,
+    empty_database_url,
     warehouse,
     warehouse_db_url,
     warehouse_engine,
 )
-
-from simulators.nmbrs_sim.dataset import World
-from simulators.nmbrs_sim.knobs import Knobs
-from simulators.nmbrs_sim.server import SimulatorServer
 
 
 @pytest.fixture(scope="session")

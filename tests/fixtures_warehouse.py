@@ -11,6 +11,8 @@ import threading
 import uuid
 
 import pytest
+from sqlalchemy.engine import make_url
+
 from payroll_link.warehouse import (
     Warehouse,
     create_database,
@@ -19,7 +21,6 @@ from payroll_link.warehouse import (
     migrate,
     warehouse_url,
 )
-from sqlalchemy.engine import make_url
 
 
 def fresh_database_url(prefix: str = "koppeling_test") -> str:

@@ -23,11 +23,12 @@ DEMO_EMPLOYERS = ("bakkerij_van_den_berg", "van_den_berg_banket")
 SIM_PORT = 8765
 
 
-def airflow_env(sim_url: str, warehouse_url: str, registry_path: Path) -> dict[str, str]:
+def airflow_env(sim_url: str, warehouse_url: str, registry_path: Path,
+                home: Path = AIRFLOW_HOME) -> dict[str, str]:
     """Return the environment of the Airflow processes: home, folders, connections."""
     from simulators.nmbrs_sim.world import WorldConfig
 
-    env = dict(os.environ, AIRFLOW_HOME=str(AIRFLOW_HOME),
+    env = dict(os.environ, AIRFLOW_HOME=str(home),
                AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"),
                AIRFLOW__CORE__PLUGINS_FOLDER=str(REPO / "plugins"),
                AIRFLOW__CORE__LOAD_EXAMPLES="False",
@@ -68,7 +69,7 @@ def run_dag(env: dict, warehouse, employer, period) -> tuple[bool, float]:
     before = warehouse.published_extraction(employer.employer_id, period.label)
     logical = (period.end + timedelta(days=1)).isoformat()
     started = time.monotonic()
-    log = AIRFLOW_HOME / "logs" / f"demo_{dag_id}_{period.label}.log"
+    log = Path(env["AIRFLOW_HOME"]) / "logs" / f"demo_{dag_id}_{period.label}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.run(["airflow", "dags", "test", dag_id, logical], env=env,

@@ -16,7 +16,7 @@ from payroll_link.periods import PayrollPeriod, parse_nmbrs_period
 
 @dataclass
 class Fetched:
-    """One source call's answer: where it came from, its payload, and the staging entity it feeds."""
+    """One source call's answer: its origin, its payload, and the staging entity it feeds."""
 
     service: str
     operation: str
