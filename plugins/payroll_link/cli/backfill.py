@@ -1,0 +1,111 @@
+"""`koppeling backfill` and `koppeling pools`: history runs for an employer, Nmbrs account pools.
+
+Backfill wraps `airflow backfill create`, which only *queues* runs: a running scheduler (with
+an api-server) must pick them up and the DAG must be unpaused. Periods are given as labels
+(2026-03, 2026-4W05) and turned into the runs' logical dates, the period starts in
+Europe/Amsterdam expressed in UTC (a bare date would be read as UTC midnight and miss a period).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from payroll_link.periods import PayrollPeriod
+
+POOL_SLOTS = 2  # mapped extract tasks per Nmbrs account at once (each runs 8 threads)
+
+
+def register(subparsers) -> None:
+    """Add the backfill and pools commands."""
+    cmd = subparsers.add_parser("backfill", help="queue history runs of one employer's DAG")
+    cmd.add_argument("--employer", required=True, help="employer id from the registry")
+    cmd.add_argument("--from", dest="first", required=True, help="first period, e.g. 2026-03")
+    cmd.add_argument("--to", dest="last", required=True, help="last period, e.g. 2026-06")
+    cmd.add_argument("--dry-run", action="store_true", help="list the runs, queue nothing")
+    cmd.add_argument("--unpause", action="store_true", help="unpause the DAG first")
+    cmd.add_argument("--watch", action="store_true", help="show run states until all finish")
+    cmd.add_argument("--reprocess", choices=["none", "completed", "failed"], default="failed")
+    cmd.set_defaults(handler=backfill)
+    pools = subparsers.add_parser("pools", help="create/update the Airflow pool per Nmbrs account")
+    pools.add_argument("--slots", type=int, default=POOL_SLOTS)
+    pools.set_defaults(handler=sync_pools)
+
+
+def parse_label(frequency: str, label: str) -> PayrollPeriod:
+    """Return the period of a label such as 2026-03 or 2026-4W05."""
+    from payroll_link.periods import get_period
+
+    year, _, rest = label.partition("-")
+    number = rest.upper().removeprefix("4W")
+    try:
+        return get_period(frequency, int(year), int(number))
+    except ValueError as err:
+        raise SystemExit(f"period {label!r}: {err}") from None
+
+
+def logical_date(period: PayrollPeriod) -> str:
+    """Return the run's logical date: the period start, Amsterdam midnight, in UTC."""
+    from payroll_link.timetable import period_start
+
+    return period_start(period).in_timezone("UTC").isoformat()
+
+
+def backfill_command(dag_id: str, first: PayrollPeriod, last: PayrollPeriod, *, dry_run: bool,
+                     reprocess: str) -> list[str]:
+    """Return the `airflow backfill create` command line for a range of periods."""
+    command = ["airflow", "backfill", "create", "--dag-id", dag_id,
+               "--from-date", logical_date(first), "--to-date", logical_date(last),
+               "--reprocess-behavior", reprocess, "--max-active-runs", "1"]
+    return command + (["--dry-run"] if dry_run else [])
+
+
+def backfill(args) -> int:
+    """Queue (or list) the runs of a period range; optionally watch them finish."""
+    from payroll_link.registry import dag_id_for
+    from payroll_link.runtime import employer
+
+    emp = employer(args.employer)
+    first, last = parse_label(emp.frequency, args.first), parse_label(emp.frequency, args.last)
+    if (first.year, first.number) > (last.year, last.number):
+        raise SystemExit(f"--from {first.label} lies after --to {last.label}")
+    dag_id = dag_id_for(emp)
+    if args.unpause and not args.dry_run:
+        subprocess.run(["airflow", "dags", "unpause", dag_id], check=True)
+    print(f"{dag_id}: periods {first.label} … {last.label}", file=sys.stderr)
+    done = subprocess.run(backfill_command(dag_id, first, last, dry_run=args.dry_run,
+                                           reprocess=args.reprocess), check=False)
+    if done.returncode or args.dry_run or not args.watch:
+        return done.returncode
+    return watch_runs(dag_id)
+
+
+def watch_runs(dag_id: str, poll_s: float = 15.0) -> int:
+    """Print backfill run states until none is queued or running; non-zero if one failed."""
+    while True:
+        out = subprocess.run(["airflow", "dags", "list-runs", dag_id, "-o", "json"],
+                             check=True, capture_output=True, text=True).stdout
+        # A reprocessed run keeps its run id; its run type becomes backfill.
+        runs = [r for r in json.loads(out or "[]") if r.get("run_type") == "backfill"]
+        states = {state: sum(r["state"] == state for r in runs)
+                  for state in ("queued", "running", "success", "failed")}
+        print(f"{time.strftime('%H:%M:%S')} {dag_id}: " +
+              ", ".join(f"{k} {v}" for k, v in states.items()), file=sys.stderr)
+        if not states["queued"] and not states["running"]:
+            return 1 if states["failed"] else 0
+        time.sleep(poll_s)
+
+
+def sync_pools(args) -> int:
+    """Create or resize one Airflow pool per Nmbrs connection used by a DAG employer."""
+    from payroll_link.runtime import pool_for, registry
+
+    pools = sorted({pool_for(e): e.nmbrs_conn_id for e in registry().dag_employers}.items())
+    for pool, conn_id in pools:
+        subprocess.run(["airflow", "pools", "set", pool, str(args.slots),
+                        f"Concurrent Nmbrs extract tasks for connection {conn_id}"], check=True,
+                       capture_output=True)
+        print(f"pool {pool}: {args.slots} slots")
+    return 0

@@ -1,0 +1,66 @@
+"""`koppeling migrate` and `koppeling status`: the warehouse schema and the exchange status."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+_STATUS_SQL = """
+select e.employer_id, e.period, e.status, e.started_at, e.finished_at,
+       (e.counts ->> 'employees_in_period')::int as employees, e.wage_code_path,
+       e.error_class, e.error_message, (p.extraction_id is not null) as published
+from ops.extraction e
+left join ops.published_partition p on p.extraction_id = e.extraction_id
+where (:employer is null or e.employer_id = :employer)
+order by e.started_at desc
+limit :limit
+"""
+
+
+def register(subparsers) -> None:
+    """Add the migrate and status commands."""
+    migrate = subparsers.add_parser("migrate", help="apply the warehouse migrations (sql/)")
+    migrate.set_defaults(handler=run_migrate)
+    status = subparsers.add_parser("status", help="recent extractions per employer and period")
+    status.add_argument("--employer", default=None)
+    status.add_argument("--limit", type=int, default=20)
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=show_status)
+
+
+def _engine():
+    from payroll_link.warehouse import make_engine, warehouse_url
+
+    return make_engine(warehouse_url())
+
+
+def run_migrate(args) -> int:
+    """Apply pending migrations and say which."""
+    from payroll_link.warehouse import migrate
+
+    applied = migrate(_engine())
+    print("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
+    return 0
+
+
+def show_status(args) -> int:
+    """Print the most recent extractions (ids, states, counts; no personal data)."""
+    from sqlalchemy import text
+
+    with _engine().connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(
+            text(_STATUS_SQL), {"employer": args.employer, "limit": args.limit})]
+    if args.json:
+        json.dump(rows, sys.stdout, default=str, indent=2)
+        print()
+        return 0
+    print(f"{'employer':<28} {'period':<10} {'status':<11} {'pub':<4} {'empl':>5} "
+          f"{'seconds':>8}  error")
+    for row in rows:
+        seconds = ((row["finished_at"] - row["started_at"]).total_seconds()
+                   if row["finished_at"] else None)
+        print(f"{row['employer_id']:<28} {row['period']:<10} {row['status']:<11} "
+              f"{'yes' if row['published'] else '':<4} {row['employees'] or '':>5} "
+              f"{'' if seconds is None else f'{seconds:.1f}':>8}  "
+              f"{(row['error_class'] or '')} {(row['error_message'] or '')[:80]}")
+    return 0
