@@ -2,7 +2,8 @@
 
 The payroll DAG file loads every valid employer and skips broken ones, so one bad entry never
 takes the other employers' DAGs down; this file makes the broken entries visible in the UI
-(Import Errors), naming the entry and the field.
+(Import Errors), naming the entry and the field. (The words "airflow" and "dag" keep this
+file in Airflow's safe-mode parsing.)
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def load_dagbag(registry: Path | None = None, monkeypatch=None):
 
     if registry is not None:
         monkeypatch.setattr("payroll_link.runtime.REGISTRY_PATH", registry)
-    return DagBag(dag_folder=str(DAGS), safe_mode=False)
+    return DagBag(dag_folder=str(DAGS), safe_mode=True)
 
 
 def test_every_dag_file_loads_without_parse_time_io(forbid_parse_time_io):
@@ -80,3 +80,23 @@ def test_broken_registry_entry_is_an_import_error_and_others_still_load(
     (path, message), = bag.import_errors.items()
     assert path.endswith("payroll_registry_check.py")
     assert "van_den_berg_banket" in message and "frequency" in message
+
+
+def test_every_employer_dag_lives_in_exactly_one_shard_file():
+    from payroll_link.dagfactory import SHARDS, shard_of
+
+    files = sorted(p.name for p in DAGS.glob("payroll_shard_*.py"))
+    assert files == [f"payroll_shard_{n}.py" for n in range(SHARDS)]
+    for n in range(SHARDS):
+        assert f"dags_for_shard({n})" in (DAGS / f"payroll_shard_{n}.py").read_text()
+    assert {shard_of(f"employer_{i}") for i in range(200)} == set(range(SHARDS))
+
+
+def test_task_time_parse_builds_only_the_running_dag(monkeypatch, forbid_parse_time_io):
+    from airflow.sdk.definitions.context import _AIRFLOW_PARSING_CONTEXT_DAG_ID
+
+    from payroll_link.dagfactory import dags_for_shard, shard_of
+
+    monkeypatch.setenv(_AIRFLOW_PARSING_CONTEXT_DAG_ID, "payroll_bakkerij_van_den_berg")
+    shard = shard_of("bakkerij_van_den_berg")
+    assert list(dags_for_shard(shard)) == ["payroll_bakkerij_van_den_berg"]

@@ -1,4 +1,28 @@
-"""Payroll DAGs: one per realised (or paused) employer in `config/employers.yaml`.
+"""Build the payroll DAGs: one per realised (or paused) employer in the registry.
+
+The DAG files `dags/payroll_shard_<n>.py` call `dags_for_shard`; this module is the wiring.
+
+The DAG documentation shown in the UI is DOC_MD below.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import timedelta
+
+from airflow.sdk import dag, get_current_context, get_parsing_context, task
+
+from payroll_link.registry import dag_id_for
+from payroll_link.runtime import pool_for, record_failure, registry
+from payroll_link.timetable import PayrollPeriodTimetable, amsterdam_midnight
+
+# The payroll DAGs are spread over SHARDS DAG files (dags/payroll_shard_<n>.py) so that each
+# file parses quickly with a thousand employers; the shard of an employer is stable.
+SHARDS = 8
+
+BATCH_SIZE = 100
+THREADS_PER_TASK = 8
+DOC_MD = """Payroll DAGs: one per realised (or paused) employer in `config/employers.yaml`.
 
 Each run is one payroll period of one employer (the data interval, Europe/Amsterdam):
 
@@ -16,18 +40,6 @@ Each run is one payroll period of one employer (the data interval, Europe/Amster
 Only ids and counts travel through XCom; payroll data stays in the warehouse.
 """
 
-from __future__ import annotations
-
-from datetime import timedelta
-
-from airflow.sdk import dag, get_current_context, task
-
-from payroll_link.registry import dag_id_for
-from payroll_link.runtime import pool_for, record_failure, registry
-from payroll_link.timetable import PayrollPeriodTimetable, amsterdam_midnight
-
-BATCH_SIZE = 100
-THREADS_PER_TASK = 8
 DEFAULT_ARGS = {"owner": "data-team", "retries": 2, "retry_delay": timedelta(minutes=2),
                 "retry_exponential_backoff": True, "on_failure_callback": record_failure}
 
@@ -39,7 +51,7 @@ def build(emp):
          start_date=amsterdam_midnight(emp.catchup_start), catchup=True, max_active_runs=1,
          is_paused_upon_creation=emp.status == "paused", default_args=DEFAULT_ARGS,
          tags=["payroll", f"employer:{emp.employer_id}", emp.frequency, emp.product],
-         doc_md=__doc__, dagrun_timeout=timedelta(hours=12))
+         doc_md=DOC_MD, dagrun_timeout=timedelta(hours=12))
     def payroll():
         @task.sensor(mode="reschedule", poke_interval=1800, timeout=14 * 24 * 3600)
         def wait_for_payroll(data_interval_start=None):
@@ -106,5 +118,17 @@ def build(emp):
     return payroll()
 
 
-for _employer in registry().dag_employers:
-    globals()[dag_id_for(_employer)] = build(_employer)
+def shard_of(employer_id: str) -> int:
+    """Return the DAG file shard of an employer (stable across processes)."""
+    return zlib.crc32(employer_id.encode()) % SHARDS
+
+
+def dags_for_shard(shard: int) -> dict:
+    """Build the DAGs of one shard; while a task runs, build only the DAG it belongs to."""
+    wanted = get_parsing_context().dag_id
+    dags = {}
+    for emp in registry().dag_employers:
+        dag_id = dag_id_for(emp)
+        if shard_of(emp.employer_id) == shard and wanted in (None, dag_id):
+            dags[dag_id] = build(emp)
+    return dags
