@@ -7,6 +7,7 @@ The DAG documentation shown in the UI is DOC_MD below.
 
 from __future__ import annotations
 
+import logging
 import zlib
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from payroll_link.timetable import PayrollPeriodTimetable, amsterdam_midnight
 # The payroll DAGs are spread over SHARDS DAG files (dags/payroll_shard_<n>.py) so that each
 # file parses quickly with a thousand employers; the shard of an employer is stable.
 SHARDS = 8
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 THREADS_PER_TASK = 8
@@ -36,6 +38,8 @@ Each run is one payroll period of one employer (the data interval, Europe/Amster
    pool of the Nmbrs account and a thread pool inside the task.
 6. `publish_period` — the staged rows become the published state of (employer, period) in one
    transaction; a failed run leaves the previous published state untouched.
+7. `validate_period` — the quality gate (Great Expectations, the product's rule set): results in
+   `ops.quality_*`, Data Docs linked in the task log; an error rule stops the handoff.
 
 Only ids and counts travel through XCom; payroll data stays in the warehouse.
 """
@@ -107,13 +111,32 @@ def build(emp):
 
             return publish_partition(runtime.warehouse(), extraction_id, batches, list(results))
 
+        @task
+        def validate_period(extraction_id: str, published: dict,
+                            data_interval_start=None) -> dict:
+            from airflow.sdk.exceptions import AirflowFailException
+
+            from payroll_link import runtime
+            from payroll_link.quality import QualityError, enforce
+            from payroll_link.quality import validate_period as gate
+
+            part = runtime.partition(emp, data_interval_start, extraction_id)
+            summary = gate(runtime.warehouse().engine, emp, extraction_id, part.period)
+            log.info("quality: %s errors, %s warnings; Data Docs: file://%s", summary["errors"],
+                     summary["warnings"], summary["docs_index"])
+            try:
+                enforce(summary)
+            except QualityError as err:  # bad data does not heal by retrying
+                raise AirflowFailException(str(err)) from err
+            return summary
+
         xid = start_extraction()
         wait_for_payroll() >> xid
         company = extract_company(xid)
         batches = list_employees(xid)
         company >> batches
         landed = extract_employees.partial(extraction_id=xid).expand(employee_ids=batches)
-        publish_period(xid, batches, landed)
+        validate_period(xid, publish_period(xid, batches, landed))
 
     return payroll()
 

@@ -30,6 +30,7 @@ def test_payroll_dag_publishes_a_period_through_airflow(airflow_home, nmbrs_sim,
     employer = load_registry(registry).by_id("van_den_berg_banket")
     env = airflow_env(nmbrs_sim.url, warehouse_db_url, registry, airflow_home)
     period = get_period("four_weekly", 2026, 10)
+    nmbrs_sim.state.stats.reset()
     ok, _ = run_dag(env, warehouse, employer, period)
     log = (airflow_home / "logs" / f"demo_payroll_van_den_berg_banket_{period.label}.log")
     assert ok, log.read_text()[-3000:]
