@@ -68,6 +68,15 @@ def make_client(nmbrs_sim):
 
 
 @pytest.fixture
+def asr_receiver():
+    """The a.s.r. receiver test double (reference jsonschema validation), fresh per test."""
+    from simulators.asr_receiver.fixture import running_receiver
+
+    with running_receiver() as server:
+        yield server
+
+
+@pytest.fixture
 def extract_period(nmbrs_sim, make_client, warehouse, employer_id):
     """Extract one simulator period into the test warehouse with the real client and steps.
 

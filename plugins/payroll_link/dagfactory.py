@@ -40,6 +40,8 @@ Each run is one payroll period of one employer (the data interval, Europe/Amster
    transaction; a failed run leaves the previous published state untouched.
 7. `validate_period` — the quality gate (Great Expectations, the product's rule set): results in
    `ops.quality_*`, Data Docs linked in the task log; an error rule stops the handoff.
+8. `deliver_stands` — stands and mutations to a.s.r. (the employer's `delivery_conn_id`): sent,
+   unchanged (nothing sent) or a correction (a new version); receipt recorded in `ops.delivery`.
 
 Only ids and counts travel through XCom; payroll data stays in the warehouse.
 """
@@ -130,13 +132,33 @@ def build(emp):
                 raise AirflowFailException(str(err)) from err
             return summary
 
+        @task
+        def deliver_stands(extraction_id: str, quality: dict, data_interval_start=None) -> dict:
+            from airflow.sdk.exceptions import AirflowFailException
+
+            from payroll_link import runtime
+            from payroll_link.handoff.errors import HandoffError
+            from payroll_link.handoff.service import deliver_period, summary_line
+
+            part = runtime.partition(emp, data_interval_start, extraction_id)
+            try:
+                result = deliver_period(runtime.warehouse().engine, emp, extraction_id,
+                                        part.period, runtime.delivery_adapter(emp))
+            except HandoffError as err:
+                if err.retriable:
+                    raise
+                raise AirflowFailException(str(err)) from err
+            log.info("delivery: %s", summary_line(result))
+            return result
+
         xid = start_extraction()
         wait_for_payroll() >> xid
         company = extract_company(xid)
         batches = list_employees(xid)
         company >> batches
         landed = extract_employees.partial(extraction_id=xid).expand(employee_ids=batches)
-        validate_period(xid, publish_period(xid, batches, landed))
+        quality = validate_period(xid, publish_period(xid, batches, landed))
+        deliver_stands(xid, quality)
 
     return payroll()
 

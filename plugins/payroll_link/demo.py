@@ -19,13 +19,14 @@ from pathlib import Path
 from payroll_link.runtime import REPO
 
 AIRFLOW_HOME = REPO / ".local" / "airflow"
-DEMO_EMPLOYERS = ("bakkerij_van_den_berg", "van_den_berg_banket")
+DEMO_EMPLOYERS = ("bakkerij_van_den_berg", "van_den_berg_banket", "transport_hoekstra")
 SIM_PORT = 8765
 
 
 def airflow_env(sim_url: str, warehouse_url: str, registry_path: Path,
-                home: Path = AIRFLOW_HOME) -> dict[str, str]:
+                home: Path = AIRFLOW_HOME, receiver_endpoint: str | None = None) -> dict[str, str]:
     """Return the environment of the Airflow processes: home, folders, connections."""
+    from simulators.asr_receiver import DEFAULT_TOKEN
     from simulators.nmbrs_sim.world import WorldConfig
 
     env = dict(os.environ, AIRFLOW_HOME=str(home),
@@ -34,6 +35,9 @@ def airflow_env(sim_url: str, warehouse_url: str, registry_path: Path,
                AIRFLOW__CORE__LOAD_EXAMPLES="False",
                KOPPELING_REGISTRY=str(registry_path),
                AIRFLOW_CONN_WAREHOUSE=warehouse_url)
+    if receiver_endpoint:
+        env["AIRFLOW_CONN_ASR_DELIVERY"] = json.dumps({
+            "conn_type": "asr_https", "host": receiver_endpoint, "password": DEFAULT_TOKEN})
     accounts = {a.username: a for a in WorldConfig().accounts}
     for conn_id, username in demo_connections(registry_path).items():
         acc = accounts[username]
@@ -92,6 +96,7 @@ def run_demo(employer_ids: list[str]) -> int:
     from payroll_link.registry import dag_id_for, load_registry
     from payroll_link.runtime import REGISTRY_PATH
     from payroll_link.warehouse import Warehouse, make_engine, migrate, warehouse_url
+    from simulators.asr_receiver.server import ReceiverServer
     from simulators.nmbrs_sim.dataset import World
     from simulators.nmbrs_sim.server import SimulatorServer
 
@@ -103,8 +108,9 @@ def run_demo(employer_ids: list[str]) -> int:
           f"(migrations applied now: {len(applied)})")
     world = World()
     sim = SimulatorServer(world).start()
-    print(f"simulator  {sim.url} (clock {world.config.clock})")
-    env = airflow_env(sim.url, url, REGISTRY_PATH)
+    receiver = ReceiverServer().start()
+    print(f"simulator  {sim.url} (clock {world.config.clock}); a.s.r. receiver {receiver.endpoint}")
+    env = airflow_env(sim.url, url, REGISTRY_PATH, receiver_endpoint=receiver.endpoint)
     subprocess.run(["airflow", "db", "migrate"], env=env, check=True, capture_output=True)
     print(f"airflow    home {AIRFLOW_HOME} (metadata: SQLite)")
     registry = load_registry(REGISTRY_PATH)
@@ -114,39 +120,92 @@ def run_demo(employer_ids: list[str]) -> int:
             employer = registry.by_id(employer_id)
             for period in demo_periods(employer, world.config.clock):
                 ok, seconds = run_dag(env, Warehouse(engine), employer, period)
-                runs.append((employer, period, ok))
-                print(f"  {dag_id_for(employer):<32} {period.label:<10} "
-                      f"{'success' if ok else 'FAILED':<8} {seconds:6.1f}s")
+                outcome = run_outcome(engine, employer, period, ok)
+                runs.append((employer, period, outcome != "FAILED"))
+                print(f"  {dag_id_for(employer):<32} {period.label:<10} {outcome:<24} "
+                      f"{seconds:6.1f}s")
     finally:
         sim.stop()
+        held = dict(receiver.state.store.stats)
+        receiver.stop()
     print_summary(engine, runs, time.monotonic() - started)
+    print(f"a.s.r. receiver accepted {held['accepted']} messages, refused {held['refused']}, "
+          f"answered {held['duplicates']} duplicate posts with their first receipt")
     return 0 if all(ok for *_, ok in runs) else 1
 
 
-def print_summary(engine, runs, seconds: float) -> None:
-    """Print per period the employees and published rows per table, and where to look next."""
+def run_outcome(engine, employer, period, ok: bool) -> str:
+    """Say how a period ended: delivered, blocked by the quality gate (expected), or FAILED."""
     from sqlalchemy import text
 
-    from payroll_link.staging import ENTITIES
+    keys = {"e": employer.employer_id, "p": period.label}
+    with engine.connect() as conn:
+        row = conn.execute(text(_PUBLISHED), keys).first()
+        if row is None:
+            return "FAILED"
+        quality = conn.execute(text(_QUALITY), {"x": row.extraction_id}).first()
+        delivery = conn.execute(text(
+            "select extraction_id from ops.delivery where employer_id = :e and period = :p "
+            "and status = 'delivered' order by version desc limit 1"), keys).first()
+    if ok and delivery is not None:
+        same = str(delivery.extraction_id) == str(row.extraction_id)
+        return "delivered" if same else "delivered (unchanged)"
+    if not ok and quality is not None and not quality.passed:
+        return "blocked by quality gate"
+    return "FAILED"
 
-    print("\npublished partitions")
+
+def print_summary(engine, runs, seconds: float) -> None:
+    """Print per period: employees and rows published, the quality verdict, the delivery."""
+    from sqlalchemy import text
+
+    print("\nper employer and period")
     with engine.connect() as conn:
         for employer, period, _ in runs:
-            row = conn.execute(text(
-                "select e.extraction_id, e.counts from ops.published_partition p join "
-                "ops.extraction e using (extraction_id) where p.employer_id = :e and "
-                "p.period = :p"), {"e": employer.employer_id, "p": period.label}).first()
+            keys = {"e": employer.employer_id, "p": period.label}
+            row = conn.execute(text(_PUBLISHED), keys).first()
             if row is None:
                 print(f"  {employer.employer_id} {period.label}: nothing published")
                 continue
-            counts = {name: conn.execute(text(
-                f"select count(*) from published.{name} where _employer = :e and _period = :p"),
-                {"e": employer.employer_id, "p": period.label}).scalar() for name in ENTITIES}
-            print(f"  {employer.employer_id} {period.label} extraction {row[0]}: "
-                  f"{row[1].get('employees_in_period', '?')} employees; "
-                  + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    print(f"\ndone in {seconds:.0f}s. Next: ./run koppeling status; psql on the warehouse "
-          "(schemas raw, staging, published, ops); Airflow logs under .local/airflow/logs")
+            print(f"  {employer.employer_id} {period.label}: {row.employees} employees, "
+                  f"{row.rows} staging rows published (extraction {row.extraction_id})")
+            quality = conn.execute(text(_QUALITY), {"x": row.extraction_id}).first()
+            if quality is not None:
+                verdict = "passed" if quality.passed else "BLOCKED: " + (quality.failing or "")
+                print(f"      quality: {quality.errors} error / {quality.warnings} warning "
+                      f"rules — {verdict}")
+                print(f"      Data Docs: {quality.docs_path}")
+            delivery = conn.execute(text(_DELIVERY), keys).first()
+            if delivery is not None:
+                kinds = ", ".join(f"{k} {v}" for k, v in sorted(delivery.mutations.items()))
+                print(f"      delivered v{delivery.version} ({delivery.status}): "
+                      f"{delivery.stands} stands, mutations: {kinds or 'none'}; "
+                      f"receipt {delivery.receipt_id}")
+            elif quality is not None and not quality.passed:
+                print("      not delivered (the quality gate blocked the handoff)")
+    print(f"\ndone in {seconds:.0f}s. Next: ./run koppeling status | ledger --employer ID; "
+          "psql on the warehouse (schemas raw, staging, published, ops); Airflow logs and "
+          "Data Docs under .local/")
+
+
+_PUBLISHED = """
+select e.extraction_id, (e.counts ->> 'employees_in_period')::int as employees,
+       (select sum(value::int) from jsonb_each_text(e.counts) where key not in
+        ('employees_in_period', 'employee_calls')) as rows
+from ops.published_partition p join ops.extraction e using (extraction_id)
+where p.employer_id = :e and p.period = :p
+"""
+_QUALITY = """
+select r.passed, r.errors, r.warnings, r.docs_path,
+       (select string_agg(rule_id || ' (' || failed_count || ')', ', ' order by rule_id)
+        from ops.quality_result q where q.quality_run_id = r.quality_run_id
+        and q.severity = 'error' and q.failed_count > 0) as failing
+from ops.quality_run r where r.extraction_id = :x order by r.started_at desc limit 1
+"""
+_DELIVERY = """
+select version, status, stands, mutations, receipt_id from ops.delivery
+where employer_id = :e and period = :p order by version desc limit 1
+"""
 
 
 if __name__ == "__main__":

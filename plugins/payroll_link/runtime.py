@@ -69,3 +69,13 @@ def record_failure(context) -> None:
     first_line = str(error).splitlines()[0][:500] if str(error) else ""
     message = f"{ti.task_id}: {first_line}"
     warehouse().fail(extraction_id, type(error).__name__, message)
+
+
+def delivery_adapter(employer):
+    """Return the a.s.r. delivery adapter of the employer's `delivery_conn_id` connection."""
+    from airflow.sdk import BaseHook
+
+    from payroll_link.handoff.adapters import adapter_from
+
+    conn = BaseHook.get_connection(employer.delivery_conn_id)
+    return adapter_from(conn.conn_type, conn.host, conn.login, conn.password, conn.extra_dejson)

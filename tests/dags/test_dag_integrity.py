@@ -61,7 +61,8 @@ def test_payroll_dag_shape_and_schedule(forbid_parse_time_io):
     assert type(dag.timetable).__name__ == "PayrollPeriodTimetable"
     assert dag.timetable.frequency == "four_weekly"
     assert {"wait_for_payroll", "start_extraction", "extract_company", "list_employees",
-            "extract_employees", "publish_period"} <= set(dag.task_ids)
+            "extract_employees", "publish_period", "validate_period",
+            "deliver_stands"} <= set(dag.task_ids)
     assert dag.get_task("extract_employees").pool == "nmbrs_nmbrs_bakkerij_van_den_berg"
     paused = load_dagbag().dags["payroll_cafe_de_gouden_leeuw"]
     assert paused.is_paused_upon_creation

@@ -25,10 +25,11 @@ def airflow_home(tmp_path_factory):
 
 
 def test_payroll_dag_publishes_a_period_through_airflow(airflow_home, nmbrs_sim, warehouse,
-                                                        warehouse_db_url):
+                                                        warehouse_db_url, asr_receiver):
     registry = REPO / "config" / "employers.yaml"
     employer = load_registry(registry).by_id("van_den_berg_banket")
-    env = airflow_env(nmbrs_sim.url, warehouse_db_url, registry, airflow_home)
+    env = airflow_env(nmbrs_sim.url, warehouse_db_url, registry, airflow_home,
+                      receiver_endpoint=asr_receiver.endpoint)
     period = get_period("four_weekly", 2026, 10)
     nmbrs_sim.state.stats.reset()
     ok, _ = run_dag(env, warehouse, employer, period)
@@ -39,3 +40,4 @@ def test_payroll_dag_publishes_a_period_through_airflow(airflow_home, nmbrs_sim,
     assert extraction["airflow_run_id"].startswith("manual__")
     assert extraction["counts"]["personal_info"] > 0
     assert nmbrs_sim.state.stats.calls["SVW_GetCurrent"] == extraction["counts"]["svw"]
+    assert asr_receiver.state.store.stats["accepted"] == 1  # quality passed, stands delivered
