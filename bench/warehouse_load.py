@@ -12,6 +12,8 @@ import resource
 import time
 import uuid
 
+from sqlalchemy.engine import make_url
+
 from payroll_link.staging import to_rows
 from payroll_link.warehouse import (
     Warehouse,
@@ -21,7 +23,6 @@ from payroll_link.warehouse import (
     migrate,
     warehouse_url,
 )
-from sqlalchemy.engine import make_url
 
 
 def employment_items(count: int):

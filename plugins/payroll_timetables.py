@@ -10,6 +10,7 @@ have the same qualname the DAG files see.
 from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
+
 from payroll_link.timetable import PayrollPeriodTimetable
 
 

@@ -14,7 +14,6 @@ from urllib.parse import urlparse
 
 from nmbrs.client.schema import OPERATIONS
 from nmbrs.client.wsdlgen import wsdl_path
-
 from simulators.nmbrs_sim import soap
 from simulators.nmbrs_sim.access import Denied, authenticate, check_grant
 from simulators.nmbrs_sim.handlers import HANDLERS, TaskStore

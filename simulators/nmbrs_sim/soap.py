@@ -7,6 +7,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from lxml import etree
+
 from nmbrs.client.schema import ENUMS, SIMPLE, Field, Operation, fields_of, parse_field
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"

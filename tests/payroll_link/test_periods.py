@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from payroll_link.periods import (
     FOUR_WEEKLY_TABLE,
     FourWeeklyTableError,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from payroll_link.registry import (
     Employer,
     RegistryError,

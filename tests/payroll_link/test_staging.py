@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from payroll_link.staging import ENTITIES, KINDS, StagingError, entity, to_rows
 
+from payroll_link.staging import ENTITIES, KINDS, StagingError, entity, to_rows
 from tests.payroll_link.warehouse.synthetic import dataset, employee_calls, passes_11_proef
 
 SNAPSHOT = {"employee", "personal_info", "address", "partner", "child", "contract", "schedule",

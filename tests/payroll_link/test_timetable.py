@@ -15,6 +15,7 @@ os.environ.setdefault(
 import pendulum  # noqa: E402
 import pytest  # noqa: E402
 from airflow.timetables.base import DataInterval, TimeRestriction  # noqa: E402
+
 from payroll_link import timetable as timetable_module  # noqa: E402
 from payroll_link.periods import PeriodError  # noqa: E402
 from payroll_link.timetable import (  # noqa: E402

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+
 from nmbrs.client.wagecodes import BACKGROUND, SYNCHRONOUS, fetch_wage_codes
 
 pytestmark = pytest.mark.simulator

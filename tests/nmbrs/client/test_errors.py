@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from nmbrs.client import (
     NmbrsAuthError,
     NmbrsFault,
@@ -10,7 +11,6 @@ from nmbrs.client import (
     NmbrsResponseError,
     NmbrsTransientError,
 )
-
 from simulators.nmbrs_sim.knobs import FaultRule
 
 pytestmark = pytest.mark.simulator

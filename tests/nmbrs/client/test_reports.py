@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from nmbrs.client import NmbrsResponseError
 from nmbrs.client.reports import parse_wage_code_report
 

@@ -6,8 +6,8 @@ import logging
 import pickle
 
 import pytest
-from nmbrs.client import NmbrsConfigError, NmbrsError, NmbrsSettings
 
+from nmbrs.client import NmbrsConfigError, NmbrsError, NmbrsSettings
 from simulators.nmbrs_sim.knobs import FaultRule
 
 TOKEN = "sim-token-bakkerij-0001"

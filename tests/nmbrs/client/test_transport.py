@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+
 from nmbrs.client import transport
 from nmbrs.client.concurrency import map_bounded
 from nmbrs.client.transport import RateLimiter

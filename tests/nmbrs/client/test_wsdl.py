@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+
 from nmbrs.client.schema import OPERATIONS
 from nmbrs.client.wsdlgen import render, wsdl_path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from nmbrs.hooks.nmbrs import NmbrsHook
 
 pytestmark = pytest.mark.simulator

@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
 from payroll_link.warehouse import (
     WarehouseConfigError,
     localpg,
@@ -18,7 +20,6 @@ from payroll_link.warehouse import (
     warehouse_url,
 )
 from payroll_link.warehouse import engine as engine_module
-from sqlalchemy import text
 
 
 @pytest.mark.parametrize(("given", "expected"), [

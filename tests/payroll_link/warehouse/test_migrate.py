@@ -6,11 +6,11 @@ import hashlib
 import threading
 
 import pytest
+from sqlalchemy import text
+
 from payroll_link.staging import ENTITIES
 from payroll_link.warehouse import LINEAGE, MigrationError, discover, make_engine, migrate
 from payroll_link.warehouse.migrate import MIGRATIONS_DIR
-from sqlalchemy import text
-
 
 pytestmark = pytest.mark.postgres
 

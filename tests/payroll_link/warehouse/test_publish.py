@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from payroll_link.staging import ENTITIES
-from payroll_link.warehouse import ExtractionStateError, lifecycle
 from sqlalchemy import text
 
+from payroll_link.staging import ENTITIES
+from payroll_link.warehouse import ExtractionStateError, lifecycle
 from tests.payroll_link.warehouse.synthetic import dataset
 
 pytestmark = pytest.mark.postgres

@@ -8,11 +8,11 @@ import json
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
+
 from payroll_link.staging import ENTITIES
 from payroll_link.warehouse import ExtractionStateError, LoadError, WarehouseError
 from payroll_link.warehouse.copyload import to_json
-from sqlalchemy import text
-
 from tests.payroll_link.warehouse.synthetic import dataset, employee_calls
 
 pytestmark = pytest.mark.postgres
