@@ -18,8 +18,7 @@ from nmbrs.client import NmbrsClient, NmbrsSettings
 from payroll_link.extraction.runner import extract_period
 from payroll_link.extraction.source import NmbrsSoapSource
 from payroll_link.periods import get_period
-from payroll_link.warehouse import Warehouse, drop_database, make_engine, migrate
-from tests.fixtures_warehouse import fresh_database_url
+from payroll_link.warehouse import Warehouse, make_engine, scratch_database
 
 USER, TOKEN, DOMAIN = "koppeling@noorderzorg.nl", "sim-token-noorderzorg-0005", "salarisnoord"
 
@@ -43,32 +42,36 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--company", type=int, default=2006)
     args = parser.parse_args()
-    port, url = free_port(), fresh_database_url("koppeling_bench")
+    port = free_port()
     sim = start_simulator(port)
     try:
-        engine = make_engine(url)
-        migrate(engine)
-        client = NmbrsClient(NmbrsSettings(username=USER, token=TOKEN, domain=DOMAIN,
-                                           base_url=f"http://127.0.0.1:{port}/soap/v3/"))
-        started = time.perf_counter()
-        part = extract_period(TimedWarehouse(engine), NmbrsSoapSource(client), "bench",
-                              args.company, get_period("monthly", 2026, 10),
-                              concurrency=args.threads)
-        wall = time.perf_counter() - started
-        stats = requests.get(f"http://127.0.0.1:{port}/admin/stats", timeout=5).json()
-        counts = Warehouse(engine).extraction(part.extraction_id)["counts"]
-        print(f"company {args.company}, period 2026-10, {counts['employees_in_period']} "
-              f"employees, {args.threads} threads, 50 ms/call")
-        print(f"wall {wall:.1f} s; {stats['total_calls']} SOAP calls = "
-              f"{stats['total_calls'] / wall:.1f} calls/s (throttled {stats['throttled']})")
-        print(f"staging load: {TimedWarehouse.rows} rows in {TimedWarehouse.seconds:.2f} s = "
-              f"{TimedWarehouse.rows / TimedWarehouse.seconds:,.0f} rows/s")
-        engine.dispose()
+        with scratch_database("koppeling_bench") as url:
+            engine = make_engine(url)
+            report(engine, port, args)
+            engine.dispose()
     finally:
         sim.terminate()
         sim.wait(timeout=10)
-        drop_database(url)
     return 0
+
+
+def report(engine, port: int, args) -> None:
+    """Extract the period, then print the figures."""
+    client = NmbrsClient(NmbrsSettings(username=USER, token=TOKEN, domain=DOMAIN,
+                                       base_url=f"http://127.0.0.1:{port}/soap/v3/"))
+    started = time.perf_counter()
+    part = extract_period(TimedWarehouse(engine), NmbrsSoapSource(client), "bench",
+                          args.company, get_period("monthly", 2026, 10),
+                          concurrency=args.threads)
+    wall = time.perf_counter() - started
+    stats = requests.get(f"http://127.0.0.1:{port}/admin/stats", timeout=5).json()
+    counts = Warehouse(engine).extraction(part.extraction_id)["counts"]
+    print(f"company {args.company}, period 2026-10, {counts['employees_in_period']} "
+          f"employees, {args.threads} threads, 50 ms/call")
+    print(f"wall {wall:.1f} s; {stats['total_calls']} SOAP calls = "
+          f"{stats['total_calls'] / wall:.1f} calls/s (throttled {stats['throttled']})")
+    print(f"staging load: {TimedWarehouse.rows} rows in {TimedWarehouse.seconds:.2f} s = "
+          f"{TimedWarehouse.rows / TimedWarehouse.seconds:,.0f} rows/s")
 
 
 if __name__ == "__main__":

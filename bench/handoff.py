@@ -160,31 +160,19 @@ def deliver_both(message: dict, body: bytes) -> float:
 
 def through_warehouse(count: int) -> None:
     """deliver_period end to end on a scratch database."""
-    from sqlalchemy.engine import make_url
-
     from payroll_link.handoff.service import deliver_period
-    from payroll_link.warehouse import (
-        Warehouse,
-        create_database,
-        drop_database,
-        make_engine,
-        migrate,
-        warehouse_url,
-    )
+    from payroll_link.warehouse import Warehouse, make_engine, scratch_database
 
-    name = f"koppeling_bench_{uuid.uuid4().hex[:8]}"
-    url = make_url(warehouse_url(database=name)).set(database=name)
-    create_database(url)
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-        warehouse = Warehouse(engine)
-        config = load_config().with_employer(EMPLOYER.employer_id, full_time_hours_per_week=36)
-        print(f"deliver_period end to end ({engine.url.database}):")
-        deliver_months(engine, warehouse, config, count, deliver_period)
-    finally:
-        engine.dispose()
-        drop_database(url)
+    with scratch_database("koppeling_bench") as url:
+        engine = make_engine(url)
+        try:
+            warehouse = Warehouse(engine)
+            config = load_config().with_employer(EMPLOYER.employer_id,
+                                                 full_time_hours_per_week=36)
+            print(f"deliver_period end to end ({engine.url.database}):")
+            deliver_months(engine, warehouse, config, count, deliver_period)
+        finally:
+            engine.dispose()
 
 
 def deliver_months(engine, warehouse, config, count: int, deliver_period) -> None:

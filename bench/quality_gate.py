@@ -13,12 +13,9 @@ import argparse
 import logging
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy.engine import make_url
 
 from payroll_link.periods import get_period
 from payroll_link.quality import load_ruleset, validate_period
@@ -26,14 +23,7 @@ from payroll_link.quality.evaluate import evaluate
 from payroll_link.quality.gate import _context
 from payroll_link.registry import Employer
 from payroll_link.staging import to_rows
-from payroll_link.warehouse import (
-    Warehouse,
-    create_database,
-    drop_database,
-    make_engine,
-    migrate,
-    warehouse_url,
-)
+from payroll_link.warehouse import Warehouse, make_engine, scratch_database
 from simulators.nmbrs_sim.dataset import World
 
 PER_EMPLOYEE = {
@@ -153,18 +143,14 @@ def main() -> None:
     import great_expectations  # noqa: F401 - the one-time import cost, measured on its own
 
     print(f"one-time GX import: {time.perf_counter() - started:.1f} s")
-    name = f"koppeling_bench_{uuid.uuid4().hex[:8]}"
-    url = make_url(warehouse_url(database=name)).set(database=name)
-    create_database(url)
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-        with tempfile.TemporaryDirectory(prefix="quality_docs_") as docs:
-            for company_id in args.companies:
-                bench_company(engine, World(), company_id, args.repeat, Path(docs))
-    finally:
-        engine.dispose()
-        drop_database(url)
+    with scratch_database("koppeling_bench") as url:
+        engine = make_engine(url)
+        try:
+            with tempfile.TemporaryDirectory(prefix="quality_docs_") as docs:
+                for company_id in args.companies:
+                    bench_company(engine, World(), company_id, args.repeat, Path(docs))
+        finally:
+            engine.dispose()
 
 
 if __name__ == "__main__":

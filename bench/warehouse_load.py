@@ -10,19 +10,9 @@ import argparse
 import datetime as dt
 import resource
 import time
-import uuid
-
-from sqlalchemy.engine import make_url
 
 from payroll_link.staging import to_rows
-from payroll_link.warehouse import (
-    Warehouse,
-    create_database,
-    drop_database,
-    make_engine,
-    migrate,
-    warehouse_url,
-)
+from payroll_link.warehouse import Warehouse, make_engine, scratch_database
 
 
 def employment_items(count: int):
@@ -47,16 +37,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    name = f"koppeling_bench_{uuid.uuid4().hex[:8]}"
-    url = make_url(warehouse_url(database=name)).set(database=name)
-    create_database(url)
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-        run(Warehouse(engine), args.rows, args.repeat)
-    finally:
-        engine.dispose()
-        drop_database(url)
+    with scratch_database("koppeling_bench") as url:
+        engine = make_engine(url)
+        try:
+            run(Warehouse(engine), args.rows, args.repeat)
+        finally:
+            engine.dispose()
 
 
 def run(warehouse: Warehouse, count: int, repeat: int) -> None:

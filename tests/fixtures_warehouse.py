@@ -11,24 +11,19 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from payroll_link.warehouse import (
     Warehouse,
-    create_database,
     drop_database,
     make_engine,
     migrate,
-    warehouse_url,
+    new_database_url,
 )
 
 
 def fresh_database_url(prefix: str = "koppeling_test") -> str:
     """Create an empty database on the warehouse server; return its psycopg2 URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    url = make_url(warehouse_url(database=name)).set(database=name)
-    create_database(url)
-    return url.render_as_string(hide_password=False)
+    return new_database_url(prefix)
 
 
 class _SharedDatabase:

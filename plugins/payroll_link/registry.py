@@ -85,6 +85,8 @@ class Employer(BaseModel):
     first_exchange_date: dt.date | None = None
     backfill_start: dt.date | None = None
     delivery_conn_id: str = Field(default="asr_delivery", pattern=CONN_ID_PATTERN)
+    # The company's full-time week (part-time factor, quality gate and stands); None = 40 h.
+    full_time_hours_per_week: float | None = Field(default=None, gt=0, le=60)
     notes: str | None = None
 
     @model_validator(mode="after")

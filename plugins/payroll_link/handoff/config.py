@@ -92,8 +92,9 @@ class HandoffConfig(BaseModel):
         return Settings(
             field_set_name=field_set, field_set=self.field_sets[field_set], scheme_id=scheme_id,
             scheme=self.schemes.get(scheme_id) if scheme_id else None,
-            full_time_hours_per_week=(own.full_time_hours_per_week
-                                      or self.defaults.full_time_hours_per_week or Decimal(40)),
+            full_time_hours_per_week=Decimal(str(
+                getattr(employer, "full_time_hours_per_week", None)
+                or own.full_time_hours_per_week or self.defaults.full_time_hours_per_week or 40)),
             hours_wage_code=(own.hours_wage_code if own.hours_wage_code is not None
                              else self.defaults.hours_wage_code))
 

@@ -7,6 +7,8 @@ returns a JSON-able summary; ``enforce`` turns failed error rules into ``Quality
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 import logging
 import os
@@ -108,7 +110,9 @@ def _context(engine: Engine, employer: Employer, extraction_id: str, period: Pay
         extraction_id=extraction_id, previous_extraction_id=previous,
         dga_number=employer.dga.employee_number if employer.dga else None,
         periods_per_year=PERIODS_PER_YEAR[period.frequency],
-        fulltime_hours=ruleset.settings_for(employer.employer_id).fulltime_hours)
+        fulltime_hours=(Decimal(str(employer.full_time_hours_per_week))
+                        if employer.full_time_hours_per_week
+                        else ruleset.settings_for(employer.employer_id).fulltime_hours))
 
 
 def _docs_folder(root: Path | None, employer_id: str, label: str, quality_run_id: str) -> Path:

@@ -18,7 +18,9 @@ from payroll_link.warehouse.engine import (
     create_database,
     drop_database,
     make_engine,
+    new_database_url,
     normalise_url,
+    scratch_database,
     warehouse_url,
 )
 from payroll_link.warehouse.errors import (
@@ -46,6 +48,8 @@ __all__ = [
     "drop_database",
     "make_engine",
     "migrate",
+    "new_database_url",
     "normalise_url",
+    "scratch_database",
     "warehouse_url",
 ]

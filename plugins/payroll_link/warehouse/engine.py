@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -124,3 +126,27 @@ def drop_database(url: str | URL) -> None:
                 sql.Identifier(url.database)))
     finally:
         conn.close()
+
+
+def new_database_url(prefix: str) -> str:
+    """Create an empty database `<prefix>_<random>` on the warehouse server; return its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    url = make_url(warehouse_url(database=name)).set(database=name)
+    create_database(url)
+    return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def scratch_database(prefix: str = "koppeling_scratch"):
+    """Yield the URL of a fresh, migrated database and drop it afterwards (tests, benchmarks)."""
+    from payroll_link.warehouse.migrate import migrate
+
+    url = new_database_url(prefix)
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        engine.dispose()
+        yield url
+    finally:
+        engine.dispose()
+        drop_database(url)

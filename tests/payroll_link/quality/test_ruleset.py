@@ -38,10 +38,14 @@ def test_every_catalogue_check_is_used_by_the_pension_rules():
     assert {rule.check for rule in load_ruleset("pension").rules} == set(CHECKS)
 
 
-def test_fulltime_hours_are_per_employer_with_a_default():
+def test_fulltime_hours_default_when_the_registry_gives_none():
+    from payroll_link.registry import load_registry
+    from payroll_link.runtime import REPO
+
     ruleset = load_ruleset("pension")
-    assert ruleset.settings_for("bakkerij_van_den_berg").fulltime_hours == Decimal(38)
     assert ruleset.settings_for("unknown_employer").fulltime_hours == Decimal(40)
+    registry = load_registry(REPO / "config" / "employers.yaml")
+    assert registry.by_id("bakkerij_van_den_berg").full_time_hours_per_week == 38
 
 
 def write_with(tmp_path: Path, change) -> Path:
