@@ -7,12 +7,11 @@ returns a JSON-able summary; ``enforce`` turns failed error rules into ``Quality
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import datetime as dt
 import logging
 import os
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import text
