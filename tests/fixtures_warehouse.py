@@ -7,7 +7,6 @@ end. Imported by tests/conftest.py, so every test can use them.
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
@@ -16,54 +15,16 @@ from payroll_link.warehouse import (
     Warehouse,
     drop_database,
     make_engine,
-    migrate,
     new_database_url,
+    scratch_database,
 )
-
-
-def fresh_database_url(prefix: str = "koppeling_test") -> str:
-    """Create an empty database on the warehouse server; return its psycopg2 URL."""
-    return new_database_url(prefix)
-
-
-class _SharedDatabase:
-    """The session database, created on first use and dropped when its last user lets go."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._users = 0
-        self.url: str | None = None
-
-    def acquire(self) -> str:
-        with self._lock:
-            if self.url is None:
-                url = fresh_database_url()
-                engine = make_engine(url)
-                try:
-                    migrate(engine)
-                finally:
-                    engine.dispose()
-                self.url = url
-            self._users += 1
-            return self.url
-
-    def release(self) -> None:
-        with self._lock:
-            self._users -= 1
-            if self._users == 0 and self.url is not None:
-                drop_database(self.url)
-                self.url = None
-
-
-_SHARED = _SharedDatabase()
 
 
 @pytest.fixture(scope="session")
 def warehouse_db_url():
-    """URL of the session's migrated test database (psycopg2 driver)."""
-    url = _SHARED.acquire()
-    yield url
-    _SHARED.release()
+    """URL of the session's migrated test database (psycopg2 driver), dropped at the end."""
+    with scratch_database("koppeling_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +50,6 @@ def employer_id() -> str:
 @pytest.fixture
 def empty_database_url():
     """URL of an empty, unmigrated database, dropped after the test."""
-    url = fresh_database_url("koppeling_empty")
+    url = new_database_url("koppeling_empty")
     yield url
     drop_database(url)
