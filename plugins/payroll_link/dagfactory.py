@@ -65,7 +65,9 @@ def build(emp):
             from payroll_link.extraction.steps import payroll_has_run
 
             part = runtime.partition(emp, data_interval_start, "")
-            return payroll_has_run(runtime.nmbrs_source(emp), emp.nmbrs_company_id, part.period)
+            with runtime.nmbrs_errors():
+                return payroll_has_run(runtime.nmbrs_source(emp), emp.nmbrs_company_id,
+                                       part.period)
 
         @task
         def start_extraction(data_interval_start=None, run_id=None) -> str:
@@ -84,7 +86,8 @@ def build(emp):
             from payroll_link.extraction.steps import extract_company as step
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
-            return step(runtime.warehouse(), runtime.nmbrs_source(emp), part)
+            with runtime.nmbrs_errors():
+                return step(runtime.warehouse(), runtime.nmbrs_source(emp), part)
 
         @task
         def list_employees(extraction_id: str, data_interval_start=None) -> list[list[int]]:
@@ -92,7 +95,8 @@ def build(emp):
             from payroll_link.extraction.steps import list_employees as step
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
-            return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, BATCH_SIZE)
+            with runtime.nmbrs_errors():
+                return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, BATCH_SIZE)
 
         @task(pool=pool_for(emp), map_index_template="{{ batch_label }}")
         def extract_employees(employee_ids: list[int], extraction_id: str,
@@ -103,8 +107,9 @@ def build(emp):
             get_current_context()["batch_label"] = (
                 f"{len(employee_ids)} employees {employee_ids[0]}–{employee_ids[-1]}")
             part = runtime.partition(emp, data_interval_start, extraction_id)
-            return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, employee_ids,
-                        THREADS_PER_TASK)
+            with runtime.nmbrs_errors():
+                return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, employee_ids,
+                            THREADS_PER_TASK)
 
         @task
         def publish_period(extraction_id: str, batches: list[list[int]], results) -> dict:

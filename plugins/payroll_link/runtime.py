@@ -7,6 +7,7 @@ in dags/ call these helpers and the pure steps in `payroll_link.extraction`.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,9 +61,33 @@ def partition(employer, data_interval_start, extraction_id: str):
     return Partition(employer.employer_id, employer.nmbrs_company_id, period, extraction_id)
 
 
+@contextmanager
+def nmbrs_errors():
+    """Fail the task at once on fatal Nmbrs errors (a retry cannot help); transient ones retry.
+
+    Credentials, grants, scope, invalid periods and malformed answers need a person; timeouts,
+    resets and HTTP 5xx (`NmbrsTransientError`) go to Airflow's retries.
+    """
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from nmbrs.client import (
+        NmbrsAuthError,
+        NmbrsConfigError,
+        NmbrsRequestError,
+        NmbrsResponseError,
+    )
+
+    try:
+        yield
+    except (NmbrsAuthError, NmbrsConfigError, NmbrsRequestError, NmbrsResponseError) as err:
+        raise AirflowFailException(str(err)) from err
+
+
 def record_failure(context) -> None:
     """on_failure_callback: mark the run's extraction failed with the error class and message."""
     ti, error = context.get("ti"), context.get("exception")
+    if error is not None and error.__cause__ is not None:
+        error = error.__cause__  # the Nmbrs/quality/handoff error behind an AirflowFailException
     extraction_id = ti.xcom_pull(task_ids="start_extraction") if ti else None
     if not extraction_id or error is None:
         return

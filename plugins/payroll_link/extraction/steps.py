@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nmbrs.client import NmbrsAuthError, NmbrsConfigError
 from payroll_link.extraction.source import Fetched, PayrollSource
 from payroll_link.periods import PayrollPeriod
 from payroll_link.staging import to_rows
@@ -120,6 +121,10 @@ def extract_employees(warehouse, source: PayrollSource, part: Partition, employe
     counts = land(warehouse, part, fetched)
     elapsed = round(time.monotonic() - started, 3)
     if outcome.errors:
+        fatal = next((e for e in outcome.errors.values()
+                      if isinstance(e, NmbrsAuthError | NmbrsConfigError)), None)
+        if fatal is not None:  # a missing grant or bad credentials fail every employee alike
+            raise fatal
         raise ExtractionError(_describe_failures(part, outcome.errors))
     log.info("batch of %d employees: %d calls in %.2fs", len(employee_ids), len(fetched), elapsed)
     return {"employees": len(employee_ids), "calls": len(fetched), "seconds": elapsed, **counts}

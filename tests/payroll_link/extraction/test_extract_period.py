@@ -76,3 +76,28 @@ def test_employees_of_the_period_include_leavers_of_that_period(extract_period, 
     extracted = {r["employee_id"] for r in warehouse.published_rows(
         "personal_info", part.employer_id, "2026-09")}
     assert extracted - listed, "a leaver of period 9/10 must be extracted for period 9"
+
+
+def test_a_call_missing_from_the_template_fails_the_batch_naming_the_grant(
+        extract_period, warehouse, employer_id):
+    from nmbrs.client import NmbrsAuthError
+
+    with pytest.raises(NmbrsAuthError, match="SVW_GetCurrent") as err:
+        extract_period(2001, "beperkt@bakkerijvandenberg.nl", "monthly", 2026, 10)
+    assert err.value.code == 1002
+    failed = warehouse.extraction(warehouse.latest_extraction(employer_id, "2026-10"))
+    assert failed["status"] == "failed" and failed["error_class"] == "NmbrsAuthError"
+    assert warehouse.published_extraction(employer_id, "2026-10") is None
+
+
+def test_fatal_nmbrs_errors_fail_the_task_without_retries():
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from nmbrs.client import NmbrsAuthError, NmbrsTransientError
+    from payroll_link.runtime import nmbrs_errors
+
+    with pytest.raises(AirflowFailException) as err, nmbrs_errors():
+        raise NmbrsAuthError("Nmbrs fault 1002: not granted", code=1002)
+    assert isinstance(err.value.__cause__, NmbrsAuthError)
+    with pytest.raises(NmbrsTransientError), nmbrs_errors():
+        raise NmbrsTransientError("Nmbrs answered HTTP 503")
