@@ -101,3 +101,17 @@ def test_fatal_nmbrs_errors_fail_the_task_without_retries():
     assert isinstance(err.value.__cause__, NmbrsAuthError)
     with pytest.raises(NmbrsTransientError), nmbrs_errors():
         raise NmbrsTransientError("Nmbrs answered HTTP 503")
+
+
+def test_status_command_lists_the_periods_extractions(extract_period, warehouse_db_url,
+                                                      monkeypatch, capsys):
+    import json
+
+    from payroll_link.cli import main
+
+    part = extract_period(2001, BAKKERIJ, "monthly", 2026, 10)
+    monkeypatch.setenv("WAREHOUSE_URL", warehouse_db_url)
+    assert main(["status", "--employer", part.employer_id, "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["period"], row["status"], row["published"]) == ("2026-10", "published", True)
+    assert row["employees"] > 0 and row["quality_errors"] is None
