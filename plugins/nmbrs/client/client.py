@@ -29,7 +29,6 @@ class NmbrsClient:
         self._proxies: dict[str, Any] = {}
         self._headers: dict[str, Any] = {}
         self._limiter = transport.limiter_for(settings.account_key, settings.calls_per_second)
-        self.calls = 0
         self.retries = 0
         from nmbrs.client.services import (
             CompanyService,
@@ -93,7 +92,6 @@ class NmbrsClient:
 
     def _attempt(self, op, params: dict) -> Any:
         self._limiter.acquire()
-        self.calls += 1
         transport.set_timeouts(self.settings.connect_timeout, self.settings.operation_timeout)
         method = getattr(self._proxy(op.service), op.name)
         return method(**params, _soapheaders=[self._header(op.service, op.header)])

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nmbrs.client import NmbrsAuthError, NmbrsConfigError
+from nmbrs.client.services import as_date
 from payroll_link.extraction.source import Fetched, PayrollSource
 from payroll_link.periods import PayrollPeriod
 from payroll_link.staging import to_rows
@@ -93,14 +94,10 @@ def list_employees(warehouse, source: PayrollSource, part: Partition,
 def _employed_in(items: list[dict], period: PayrollPeriod) -> Iterable[int]:
     for item in items:
         for emp in item.get("EmployeeEmployments") or []:
-            start, end = _day(emp.get("StartDate")), _day(emp.get("EndDate"))
+            start, end = as_date(emp.get("StartDate")), as_date(emp.get("EndDate"))
             if start and start <= period.end and (end is None or end >= period.start):
                 yield item["EmployeeId"]
                 break
-
-
-def _day(value):
-    return value.date() if hasattr(value, "date") else value
 
 
 def extract_employees(warehouse, source: PayrollSource, part: Partition, employee_ids: list[int],
