@@ -20,6 +20,7 @@ from nmbrs.client.errors import NmbrsResponseError
 from nmbrs.client.schema import ENUMS, SIMPLE, fields_of, operation
 from nmbrs.client.shapes_alt import (
     ALT_RESULTS,
+    RESULT_SHAPES,
     alias_for,
     detect_shape,
     is_container,
@@ -51,7 +52,9 @@ def read(service: str, name: str, wire: bytes) -> Reading:
         return reading
     reading.shape = detect_shape(op.result.removesuffix("[]"), result)
     if _local(result) != f"{op.name}Result":
-        reading.shape = f"result-as-{_local(result)}"
+        reading.shape = RESULT_SHAPES[_local(result)]
+    elif op.name in ALT_RESULTS:
+        reading.shape = "asmx-result"
     if result.get(_XSI_NIL) == "true":
         return reading
     kind = op.result.removesuffix("[]")

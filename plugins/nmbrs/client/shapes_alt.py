@@ -39,9 +39,13 @@ EXTRAS: dict[str, frozenset[str]] = {
 }
 # Which element tells a shape apart from the v3 flat one (first match wins).
 _MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "SVWSettings": (("CAO", "svw-v3-nested"), ("InfluenceObligedInsuranced", "svw-v3-nested"),
-                    ("InvloedVerzekeringsplicht", "svw-2020"), ("RisicoGroep", "svw-2020")),
+    "SVWSettings": (("CAO", "v3-nested"), ("InfluenceObligedInsuranced", "v3-nested"),
+                    ("InvloedVerzekeringsplicht", "v2.1-2020"), ("RisicoGroep", "v2.1-2020")),
 }
+# The shape names of a result element other than <OpResult>.
+RESULT_SHAPES = {"EmployeeContractItem": "v3-item"}
+# The best-evidenced shape per operation (the simulator's default); others are "v3".
+BEST = {"Contract_GetCurrentPeriod": "v3-item", "SVW_GetCurrent": "v3-flat"}
 
 
 def alias_for(type_name: str, path: str) -> tuple[str, str, str] | None:
@@ -67,4 +71,9 @@ def detect_shape(type_name: str, element) -> str:
     for marker, shape in _MARKERS.get(type_name, ()):
         if marker in names:
             return shape
-    return "v3"
+    return "v3-flat" if type_name == "SVWSettings" else "v3"
+
+
+def best_shape(operation: str) -> str:
+    """Return the name of an operation's best-evidenced answer shape."""
+    return BEST.get(operation, "v3")

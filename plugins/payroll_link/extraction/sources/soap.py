@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nmbrs.client import NmbrsAuthError, NmbrsConfigError
 from nmbrs.client.shapes import read
+from nmbrs.client.shapes_alt import best_shape
 from nmbrs.client.wagecodes import BACKGROUND, fetch_wage_codes, rows_from_wire
 from payroll_link.extraction.sources.base import Drift, Fetched, RawCall
 from payroll_link.extraction.sources.soap_map import to_rows
@@ -131,7 +132,7 @@ class NmbrsSoapSource:
             kind = "fixed" if "Fixed" in op else "var"
             records = [{"kind": kind, **r} for r in records or []]
         drift = [Drift(kind, element, detail=detail) for kind, element, detail in reading.drift]
-        if reading.shape != "v3":
+        if reading.shape != best_shape(op):
             drift.append(Drift("shape", reading.shape))
         rows = to_rows(entity, records, employee_id)
         return Fetched(service, op, entity, rows, company_id, employee_id, keys, wire, "soap",
