@@ -13,7 +13,7 @@ from simulators.nmbrs_sim import soap
 
 PROFILES: dict[str, tuple[str, ...]] = {
     "Contract_GetCurrentPeriod": ("v3-item", "asmx-result"),
-    "SVW_GetCurrent": ("v3-flat", "v3-nested", "v2.1-2020"),
+    "SVW_GetCurrent": ("v3-nested", "v3-flat", "v2.1-2020"),
     "Children_Get": ("empty-element", "omitted"),
 }
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -33,7 +33,8 @@ def render(op, value, knobs, envelope: str = soap.SOAP_ENV) -> bytes:
         value = {**value, "EmployeeChildren": value.get("EmployeeChildren") or None}
     body = soap.response(op, value, envelope)
     extra, renamed = knobs.extra_elements.get(op.name), knobs.rename_elements.get(op.name)
-    if shape in ("v3-flat", "v3-item", "empty-element", "omitted") and not (extra or renamed):
+    if shape in ("v3", "v3-flat", "v3-item", "empty-element", "omitted") and not (
+            extra or renamed):
         return body
     root = etree.fromstring(body, _PARSER)
     result = root[-1][0][0] if len(root[-1][0]) else None

@@ -173,8 +173,8 @@ def _aliased(type_name: str, child, rel: str, path: str, record: dict,
 
 
 def _simple(text: str | None, type_name: str, path: str, reading: Reading) -> Any:
-    if text is None:
-        return "" if type_name == "string" else None
+    if text is None:  # an empty element: no value (as zeep reads it)
+        return None
     raw = text.strip()
     try:
         return _PARSE.get(type_name, str)(raw if type_name != "string" else text)

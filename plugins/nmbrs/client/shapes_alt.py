@@ -45,7 +45,7 @@ _MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
 # The shape names of a result element other than <OpResult>.
 RESULT_SHAPES = {"EmployeeContractItem": "v3-item"}
 # The best-evidenced shape per operation (the simulator's default); others are "v3".
-BEST = {"Contract_GetCurrentPeriod": "v3-item", "SVW_GetCurrent": "v3-flat"}
+BEST = {"Contract_GetCurrentPeriod": "v3-item", "SVW_GetCurrent": "v3-nested"}
 
 
 def alias_for(type_name: str, path: str) -> tuple[str, str, str] | None:
