@@ -43,6 +43,7 @@ def land(warehouse, part: Partition, fetched: Iterable[Fetched]) -> dict[str, in
     for item in fetched:
         if item.entity:
             rows[item.entity].extend(check_rows(item.entity, item.rows))
+    warehouse.record_drift(part.extraction_id, fetched)
     counts = {}
     for entity, entity_rows in sorted(rows.items()):
         counts[entity] = warehouse.load_staging(entity, part.extraction_id, part.employer_id,

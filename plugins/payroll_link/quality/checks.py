@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from payroll_link.quality import checks_payroll, checks_person
+from payroll_link.quality import checks_drift, checks_payroll, checks_person
 
 KeyKind = Literal["employee_id", "run_id", "employer"]
 ParamKind = Literal["number", "number_list", "text_list"]
@@ -19,7 +19,7 @@ CONTEXT_PLACEHOLDERS = frozenset(
     {"batch", "xid", "prev_xid", "dga_number", "periods_per_year", "fulltime_hours"})
 IDENTIFIER_PARAMS = {
     "entity": ("personal_info", "address", "bank_account", "partner", "child", "contract",
-               "schedule", "svw"),
+               "schedule", "svw", "salary"),
     "population": ("staff", "listed", "active"),
 }
 
@@ -36,7 +36,7 @@ class Check:
 
 def _catalogue() -> dict[str, Check]:
     checks: dict[str, Check] = {}
-    for module in (checks_person, checks_payroll):
+    for module in (checks_person, checks_payroll, checks_drift):
         for name, spec in module.CHECKS.items():
             sql, key, params = spec
             resolved = {p: IDENTIFIER_PARAMS.get(p, kind) for p, kind in params.items()}

@@ -103,6 +103,12 @@ class Warehouse:
                  extraction_id)
         return count
 
+    def record_drift(self, extraction_id: str, fetched: Iterable) -> int:
+        """Record the source drift of fetched items (names only) in ops.source_drift."""
+        from payroll_link.warehouse import drift
+
+        return drift.record(self.engine, _uuid(extraction_id), fetched)
+
     def delete_employee_rows(self, extraction_id: str, employee_ids: Iterable[int]) -> int:
         """Delete an open extraction's rows of per-employee entities for these employees.
 

@@ -1,0 +1,25 @@
+"""Checks on source drift: needed fields that no answer filled, and answers we could not place.
+
+A call that answered for the employees of a period but left a needed column NULL for every one
+of them means the answer's shape changed (a renamed or moved element), not that the data is
+empty: that is an error. Drift the source recorded (``ops.source_drift``: unknown elements,
+missing elements, values that do not fit) is a warning. Names and booleans only.
+"""
+
+from __future__ import annotations
+
+CHECKS: dict[str, tuple[str, str, dict]] = {
+    # One unit per listed column: filled for at least one employee of a call that answered.
+    # A column the entity does not have counts as never filled (a typo in a rule set fails).
+    "fields_answered": (
+        "select null::bigint as key, coalesce(bool_and(c.filled), true) and (count(*) = 0 or "
+        "count(*) = cardinality(:columns)) as ok from (select j.key as col, "
+        "bool_or(j.value <> 'null'::jsonb) as filled from published.:entity e join x on "
+        "e._extraction_id = x.xid cross join lateral jsonb_each(to_jsonb(e)) j "
+        "where j.key = any(:columns) group by j.key) c",
+        "employer", {"entity": "identifier", "columns": "text_list"}),
+    "no_source_drift": (
+        "select null::bigint as key, not exists (select 1 from ops.source_drift d where "
+        "d.extraction_id = x.xid and d.kind = any(:kinds)) as ok from x",
+        "employer", {"kinds": "text_list"}),
+}
