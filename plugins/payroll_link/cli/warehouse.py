@@ -1,4 +1,8 @@
-"""`koppeling migrate` and `koppeling status`: the warehouse schema and the exchange status."""
+"""`koppeling migrate` and `koppeling status`: the warehouse schema and the exchange status.
+
+The drift column counts the distinct (call, element) drifts per kind, e.g. ``1missing
+2unmapped``; `koppeling drift --extraction ID` names them.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ select e.employer_id, e.period, e.status, e.started_at, e.finished_at,
        (e.counts ->> 'employees_in_period')::int as employees, e.wage_code_path,
        e.error_class, e.error_message, (p.extraction_id is not null) as published,
        q.errors as quality_errors, q.warnings as quality_warnings,
-       d.version as delivered_version, d.receipt_id
+       d.version as delivered_version, d.receipt_id, s.drift
 from ops.extraction e
 left join ops.published_partition p on p.extraction_id = e.extraction_id
 left join lateral (select errors, warnings from ops.quality_run r
@@ -19,6 +23,10 @@ left join lateral (select errors, warnings from ops.quality_run r
 left join lateral (select version, receipt_id from ops.delivery d
                    where d.extraction_id = e.extraction_id and d.status = 'delivered'
                    order by d.version desc limit 1) d on true
+left join lateral (select string_agg(k.n || k.kind, ' ' order by k.kind) as drift
+                   from (select kind, count(distinct (operation, element)) as n
+                         from ops.source_drift sd where sd.extraction_id = e.extraction_id
+                         and kind <> 'shape' group by kind) k) s on true
 where (:employer is null or e.employer_id = :employer)
 order by e.started_at desc
 limit :limit
@@ -63,14 +71,14 @@ def show_status(args) -> int:
         print()
         return 0
     print(f"{'employer':<28} {'period':<10} {'status':<11} {'pub':<4} {'empl':>5} "
-          f"{'seconds':>8} {'quality':<9} {'delivered':<10} error")
+          f"{'seconds':>8} {'quality':<9} {'delivered':<10} {'drift':<24} error")
     for row in rows:
         seconds = ((row["finished_at"] - row["started_at"]).total_seconds()
                    if row["finished_at"] else None)
         print(f"{row['employer_id']:<28} {row['period']:<10} {row['status']:<11} "
               f"{'yes' if row['published'] else '':<4} {row['employees'] or '':>5} "
               f"{'' if seconds is None else f'{seconds:.1f}':>8} {_quality(row):<9} "
-              f"{_delivered(row):<10} {(row['error_class'] or '')} "
+              f"{_delivered(row):<10} {row['drift'] or '':<24} {(row['error_class'] or '')} "
               f"{(row['error_message'] or '')[:80]}")
     return 0
 
