@@ -39,8 +39,12 @@ class Caller:
     key: str
 
 
-def authenticate(world, headers: dict, needs_domain: bool) -> Caller:
-    """Check the auth header against the world's accounts; raise Denied(1001) on any mismatch."""
+def authenticate(world, headers: dict, needs_domain: bool, strict: bool = True) -> Caller:
+    """Check the auth header against the world's accounts; raise Denied(1001) on any mismatch.
+
+    Strict (the default): an empty Domain is 1001 like a wrong one; lax mode lets it pass, as
+    the vendor once announced for the v3 migration.
+    """
     header = headers.get("AuthHeaderWithDomain" if needs_domain else "AuthHeader") \
         or headers.get("AuthHeaderWithDomain") or {}
     username = header.get("Username", "").strip().lower()
@@ -48,7 +52,7 @@ def authenticate(world, headers: dict, needs_domain: bool) -> Caller:
     if account is None or header.get("Token", "") != account.token:
         raise Denied(1001, "Invalid Authentication")
     domain = header.get("Domain", "").strip().lower()
-    if needs_domain and domain and domain != account.domain.lower():
+    if needs_domain and (domain or strict) and domain != account.domain.lower():
         raise Denied(1001, "Invalid Authentication")
     return Caller(account, f"{account.username.lower()}@{account.domain.lower()}")
 

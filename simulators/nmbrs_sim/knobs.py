@@ -57,6 +57,8 @@ class Knobs:
     report_delay_s: float = 0.6  # background task: Enqueued -> Executing -> done
     report_status: str = "Success"  # or "Error"
     faults: list[FaultRule] = field(default_factory=list)
+    strict: bool = True  # an empty Domain is 1001 (False: accepted, the lax v3 migration rule)
+    max_request_bytes: int = 4 * 1024 * 1024  # ASP.NET's default maxRequestLength; 0: none
     shapes: dict[str, str] = field(default_factory=dict)  # operation -> answer shape profile
     extra_elements: dict[str, list[str]] = field(default_factory=dict)  # op -> unknown names
     rename_elements: dict[str, dict[str, str]] = field(default_factory=dict)  # op -> old: new
@@ -75,7 +77,8 @@ class Knobs:
 
                 check_profiles(value)
                 self.shapes = dict(value)
-            elif key in ("extra_elements", "rename_elements", "latency_ms", "throttle_per_s",
+            elif key in ("strict", "max_request_bytes", "extra_elements", "rename_elements",
+                         "latency_ms", "throttle_per_s",
                          "throttle_penalty_s", "report_delay_s", "report_status"):
                 setattr(self, key, value)
             else:

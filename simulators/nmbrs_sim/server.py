@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from nmbrs.client.schema import OPERATIONS
 from nmbrs.client.wsdlgen import wsdl_path
-from simulators.nmbrs_sim import shapes, soap
+from simulators.nmbrs_sim import protocol, shapes, soap
 from simulators.nmbrs_sim.access import Denied, authenticate, check_grant
 from simulators.nmbrs_sim.handlers import HANDLERS, TaskStore
 from simulators.nmbrs_sim.knobs import Knobs, Stats, Throttle
@@ -52,6 +52,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Microsoft-IIS/10.0 (nmbrs-simulator)"
     state: SimState  # set on the subclass made per server
+    binding: protocol.Binding = protocol.SOAP_1_1  # of the request being answered
 
     def setup(self):
         super().setup()
@@ -131,19 +132,31 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- SOAP -----------------------------------------------------------------------------
     def _soap(self, service: str) -> None:
+        try:
+            self.binding = protocol.binding_of(self.headers, self.state.knobs.max_request_bytes)
+        except protocol.Refusal as refusal:
+            self.close_connection = True  # the body is not read: the connection cannot be reused
+            return self._send(refusal.status, refusal.body, refusal.ctype)
         raw = self._body()
         try:
-            request = soap.Request(raw)
+            request = soap.Request(raw, self.binding.envelope)
             op = self._operation(service, request)
+        except soap.VersionMismatch as err:
+            return self._fault(protocol.fault(self.binding, str(err), code="soap:VersionMismatch"))
         except soap.ClientFault as err:
-            return self._send(500, soap.fault(str(err), "soap:Client"))
+            return self._fault(protocol.fault(self.binding, str(err), sender=True))
         self._dispatch(service, op, request)
 
+    def _fault(self, body: bytes) -> None:
+        self._send(500, body, self.binding.ctype)
+
     def _operation(self, service: str, request: soap.Request):
-        action = (self.headers.get("SOAPAction") or "").strip().strip('"')
         op = OPERATIONS[service].get(request.operation)
-        if op is None or request.namespace != op.namespace or action != (
-                f"{op.namespace}/{op.name}"):
+        action = self.binding.action
+        expected = f"{op.namespace}/{op.name}" if op else None
+        # SOAP 1.1 dispatches on SOAPAction; SOAP 1.2 on the body, its action being optional.
+        if op is None or request.namespace != op.namespace or action != expected and not (
+                self.binding.version == "1.2" and action is None):
             raise soap.ClientFault(
                 "Unable to handle request without a valid action parameter. "
                 "Please supply a valid soap action.")
@@ -152,9 +165,10 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, service: str, op, request: soap.Request) -> None:
         state = self.state
         try:
-            caller = authenticate(state.world, request.headers, op.header == "AuthHeaderWithDomain")
+            caller = authenticate(state.world, request.headers,
+                                  op.header == "AuthHeaderWithDomain", state.knobs.strict)
         except Denied as err:
-            return self._send(500, soap.nmbrs_fault(err.code, err.text))
+            return self._fault(protocol.nmbrs_fault(self.binding, err.code, err.text))
         state.stats.enter(op.name, caller.key)
         try:
             self._answer(service, op, request, caller)
@@ -177,10 +191,11 @@ class Handler(BaseHTTPRequestHandler):
             params = request.typed_params(op)
             value = HANDLERS[f"{service}.{op.name}"](state, caller, {**params, "_op": op.name})
         except Denied as err:
-            return self._send(500, soap.nmbrs_fault(err.code, err.text))
+            return self._fault(protocol.nmbrs_fault(self.binding, err.code, err.text))
         except soap.ClientFault as err:
-            return self._send(500, soap.fault(str(err), "soap:Client"))
-        self._send(200, shapes.render(op, value, state.knobs))
+            return self._fault(protocol.fault(self.binding, str(err), sender=True))
+        self._send(200, shapes.render(op, value, state.knobs, self.binding.envelope),
+                   self.binding.ctype)
 
     def _inject(self, rule) -> bool:
         """Perform an injected fault; return True when the request is answered (or dropped)."""
@@ -201,7 +216,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(500 if kind == "http500" else 503, body, "text/html")
             return True
         if kind == "soap_fault":
-            self._send(500, soap.nmbrs_fault(rule.code, rule.text))
+            self._fault(protocol.nmbrs_fault(self.binding, rule.code, rule.text))
             return True
         if kind == "malformed":
             self._send(200, b'<?xml version="1.0"?><soap:Envelope xmlns:soap="x"><soap:Body><a>')

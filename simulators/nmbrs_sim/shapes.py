@@ -37,7 +37,7 @@ def render(op, value, knobs, envelope: str = soap.SOAP_ENV) -> bytes:
             extra or renamed):
         return body
     root = etree.fromstring(body, _PARSER)
-    result = root[-1][0][0] if len(root[-1][0]) else None
+    result = root[-1][0][0] if len(root[-1][0]) else None  # Envelope/Body/OpResponse/result
     if result is not None:
         if shape == "asmx-result":
             result.tag = f"{{{op.namespace}}}{op.name}Result"

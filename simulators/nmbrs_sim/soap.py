@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from nmbrs.client.schema import ENUMS, SIMPLE, Field, Operation, fields_of, parse_field
+from simulators.nmbrs_sim import protocol
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -25,15 +26,23 @@ class ClientFault(Exception):
     """A request the server cannot handle (faultcode soap:Client, HTTP 500 as ASMX does)."""
 
 
+class VersionMismatch(ClientFault):
+    """The envelope's SOAP version is not the one the content type announced."""
+
+
 class Request:
     """A parsed SOAP request: operation name, namespace, header fields and body parameters."""
 
-    def __init__(self, raw: bytes):
+    def __init__(self, raw: bytes, envelope: str = SOAP_ENV):
         try:
             root = etree.fromstring(raw, _PARSER)
         except etree.XMLSyntaxError as err:
             raise ClientFault(f"Request is not well-formed XML: {err.msg}") from None
-        body = root.find(f"{{{SOAP_ENV}}}Body")
+        found = etree.QName(root).namespace
+        if found != envelope:
+            raise VersionMismatch(f"Possible SOAP version mismatch: Envelope namespace {found} "
+                                  f"was unexpected. Expecting {envelope}.")
+        body = root.find(f"{{{envelope}}}Body")
         if body is None or len(body) == 0:
             raise ClientFault("Request has no SOAP Body")
         element = body[0]
@@ -41,7 +50,7 @@ class Request:
         self.operation, self.namespace = qname.localname, qname.namespace
         self.params = {etree.QName(child).localname: (child.text or "") for child in element}
         self.headers: dict[str, dict[str, str]] = {}
-        header = root.find(f"{{{SOAP_ENV}}}Header")
+        header = root.find(f"{{{envelope}}}Header")
         for item in header if header is not None else ():
             name = etree.QName(item)
             if name.namespace == self.namespace:
@@ -110,12 +119,10 @@ def response(op: Operation, value, envelope: str = SOAP_ENV) -> bytes:
 
 
 def fault(faultstring: str, code: str = "soap:Server") -> bytes:
-    """Return a SOAP 1.1 fault envelope."""
-    body = (f"<soap:Fault><faultcode>{code}</faultcode>"
-            f"<faultstring>{escape(faultstring)}</faultstring><detail /></soap:Fault>")
-    return _ENVELOPE.format(ns=SOAP_ENV, body=body).encode("utf-8")
+    """Return a SOAP 1.1 fault envelope in ASMX wording (see ``protocol.fault``)."""
+    return protocol.fault(protocol.SOAP_1_1, faultstring, code=code)
 
 
 def nmbrs_fault(code: int, text: str) -> bytes:
-    """Return a fault in Nmbrs' style: the inner exception after '---> NNNN: '."""
-    return fault(f"Server was unable to process request. ---> {code}: {text}")
+    """Return a SOAP 1.1 fault in Nmbrs' style: the inner exception after '---> NNNN: '."""
+    return protocol.nmbrs_fault(protocol.SOAP_1_1, code, text)

@@ -21,6 +21,7 @@ WSDL_DIR = Path(__file__).with_name("wsdl")
 XS = "http://www.w3.org/2001/XMLSchema"
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
+SOAP12 = "http://schemas.xmlsoap.org/wsdl/soap12/"
 PRODUCTION = "https://api.nmbrs.nl/soap/v3/"
 
 
@@ -134,26 +135,26 @@ def _port_type(root, service: str) -> None:
         etree.SubElement(el, _q(WSDL, "output"), message=f"tns:{op.name}SoapOut")
 
 
-def _binding(root, service: str) -> None:
-    binding = etree.SubElement(root, _q(WSDL, "binding"), name=f"{service}Soap",
-                               type=f"tns:{service}Soap")
-    etree.SubElement(binding, _q(SOAP, "binding"), transport="http://schemas.xmlsoap.org/soap/http")
+def _binding(root, service: str, name: str, soap: str) -> None:
+    """Add one binding; ASMX serves a SOAP 1.1 (`<S>Soap`) and a SOAP 1.2 (`<S>Soap12`) one."""
+    binding = etree.SubElement(root, _q(WSDL, "binding"), name=name, type=f"tns:{service}Soap")
+    etree.SubElement(binding, _q(soap, "binding"), transport="http://schemas.xmlsoap.org/soap/http")
     for op in OPERATIONS[service].values():
         el = etree.SubElement(binding, _q(WSDL, "operation"), name=op.name)
-        etree.SubElement(el, _q(SOAP, "operation"), soapAction=f"{op.namespace}/{op.name}",
+        etree.SubElement(el, _q(soap, "operation"), soapAction=f"{op.namespace}/{op.name}",
                          style="document")
         inp = etree.SubElement(el, _q(WSDL, "input"))
-        etree.SubElement(inp, _q(SOAP, "body"), use="literal")
-        etree.SubElement(inp, _q(SOAP, "header"), message=f"tns:{op.name}{op.header}",
+        etree.SubElement(inp, _q(soap, "body"), use="literal")
+        etree.SubElement(inp, _q(soap, "header"), message=f"tns:{op.name}{op.header}",
                          part=op.header, use="literal")
         out = etree.SubElement(el, _q(WSDL, "output"))
-        etree.SubElement(out, _q(SOAP, "body"), use="literal")
+        etree.SubElement(out, _q(soap, "body"), use="literal")
 
 
 def render(service: str) -> bytes:
     """Return the WSDL document of one service."""
     ns = PRODUCTION + service
-    nsmap = {"wsdl": WSDL, "soap": SOAP, "s": XS, "tns": ns}
+    nsmap = {"wsdl": WSDL, "soap": SOAP, "soap12": SOAP12, "s": XS, "tns": ns}
     root = etree.Element(_q(WSDL, "definitions"), nsmap=nsmap, targetNamespace=ns)
     doc = etree.SubElement(root, _q(WSDL, "documentation"))
     doc.text = (f"Nmbrs {service} v3: the operations the salariskoppeling uses. Written by this "
@@ -162,11 +163,12 @@ def render(service: str) -> bytes:
     for op in OPERATIONS[service].values():
         _messages(root, op)
     _port_type(root, service)
-    _binding(root, service)
+    _binding(root, service, f"{service}Soap", SOAP)
+    _binding(root, service, f"{service}Soap12", SOAP12)
     svc = etree.SubElement(root, _q(WSDL, "service"), name=service)
-    port = etree.SubElement(svc, _q(WSDL, "port"), name=f"{service}Soap",
-                            binding=f"tns:{service}Soap")
-    etree.SubElement(port, _q(SOAP, "address"), location=f"{PRODUCTION}{service}.asmx")
+    for name, soap in ((f"{service}Soap", SOAP), (f"{service}Soap12", SOAP12)):
+        port = etree.SubElement(svc, _q(WSDL, "port"), name=name, binding=f"tns:{name}")
+        etree.SubElement(port, _q(soap, "address"), location=f"{PRODUCTION}{service}.asmx")
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="utf-8")
 
 
