@@ -33,10 +33,24 @@ def parse_wage_code_report(xml_text: str | None, **context) -> list[dict]:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as err:
         raise NmbrsResponseError("wage-code report is not well-formed XML", **context) from err
+    _refuse_entities(root, context)
     if root.tag != "reports":
         raise NmbrsResponseError(f"wage-code report root is <{root.tag}>, expected <reports>",
                                  **context)
     return [row for report in root.iterfind("report") for row in _report_rows(report, context)]
+
+
+def _refuse_entities(root, context: dict) -> None:
+    """Refuse a report that declares a DTD or uses entities: they would be dropped silently.
+
+    The parser never resolves entities (no file or network access), so an entity reference
+    would leave a description empty without a word; a report from Nmbrs has neither.
+    """
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise NmbrsResponseError("wage-code report declares a DOCTYPE (entities); refused",
+                                 **context)
+    if any(isinstance(node, etree._Entity) for node in root.iter()):
+        raise NmbrsResponseError("wage-code report uses an entity reference; refused", **context)
 
 
 def _int(el, tag: str, context: dict) -> int | None:

@@ -41,9 +41,28 @@ def test_bad_report_names_the_problem(text, message):
     assert err.value.company_id == 3
 
 
-def test_entities_in_report_are_not_expanded():
-    evil = ('<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><reports><report>'
-            "<employeeid>1</employeeid><lines><line><code>1</code><description>&x;</description>"
-            "<value>1</value></line></lines></report></reports>")
-    rows = parse_wage_code_report(evil)
-    assert "root:" not in rows[0]["description"]
+LINE = ("<reports><report><employeeid>7</employeeid><period>5</period><year>2026</year>"
+        "<runnumber>1</runnumber><lines><line><code>1000</code><description>{}</description>"
+        "<value>1.00</value></line></lines></report></reports>")
+
+
+@pytest.mark.parametrize("doctype", [
+    '<!DOCTYPE reports [<!ENTITY ext SYSTEM "file:///etc/passwd">]>',
+    '<!DOCTYPE reports [<!ENTITY ext "internal text">]>',
+    '<!DOCTYPE reports SYSTEM "http://example.invalid/reports.dtd">',
+])
+def test_external_or_internal_entities_are_refused_not_dropped(doctype):
+    text = '<?xml version="1.0" encoding="utf-16"?>' + doctype + LINE.format("&ext;")
+    with pytest.raises(NmbrsResponseError, match="DOCTYPE|entity") as err:
+        parse_wage_code_report(text, operation="wage codes", company_id=3)
+    assert "passwd" not in str(err.value) and err.value.company_id == 3
+
+
+def test_an_undeclared_entity_is_not_well_formed():
+    with pytest.raises(NmbrsResponseError, match="not well-formed"):
+        parse_wage_code_report(LINE.format("&ext;"))
+
+
+def test_character_references_still_read():
+    rows = parse_wage_code_report(LINE.format("Vakantiegeld &amp; 13e maand &#233;"))
+    assert rows[0]["description"] == "Vakantiegeld & 13e maand é"
