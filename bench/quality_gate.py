@@ -1,7 +1,7 @@
 """Benchmark: quality-gate wall time for a 1,000- and a 5,000-employee period.
 
 The periods are built without SOAP: the simulator's World data (companies 2006 and 2007) in the
-client's row shapes, mapped with ``staging.to_rows``, loaded with ``Warehouse.load_staging`` and
+client's row shapes, mapped with ``soap_map.to_rows``, loaded with ``Warehouse.load_staging`` and
 published (the wage-code report is also landed raw: a rule recomputes its totals from it), in a
 throw-away database that is dropped at the end. The one-time GX import is timed on its own.
 Prints figures only: ``python bench/quality_gate.py [--sizes 2006 2007] [--repeat 2]``.
@@ -17,12 +17,12 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from payroll_link.extraction.sources.soap_map import to_rows
 from payroll_link.periods import get_period
 from payroll_link.quality import load_ruleset, validate_period
 from payroll_link.quality.evaluate import evaluate
 from payroll_link.quality.gate import _context
 from payroll_link.registry import Employer
-from payroll_link.staging import to_rows
 from payroll_link.warehouse import Warehouse, make_engine, scratch_database
 from simulators.nmbrs_sim.dataset import World
 

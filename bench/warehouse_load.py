@@ -11,7 +11,7 @@ import datetime as dt
 import resource
 import time
 
-from payroll_link.staging import to_rows
+from payroll_link.extraction.sources.soap_map import to_rows
 from payroll_link.warehouse import Warehouse, make_engine, scratch_database
 
 

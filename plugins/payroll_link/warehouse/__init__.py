@@ -8,7 +8,7 @@ Typical run of one partition (employer, period)::
     xid = wh.begin_extraction(employer_id, period, start, end, airflow_run_id)
     wh.discard_unpublished(employer_id, period, keep=xid)   # rows of killed/failed attempts
     wh.land_raw(xid, employer_id, period, calls)
-    wh.load_staging("employment", xid, employer_id, period, to_rows("employment", result))
+    wh.load_staging("employment", xid, employer_id, period, fetched.rows)  # canonical rows
     wh.record(xid, status="landed", timings={"extract": 12.3})
     wh.publish(xid)                     # or wh.fail(xid, "NmbrsAuthError", "...") on error
 """

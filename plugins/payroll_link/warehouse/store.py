@@ -86,7 +86,7 @@ class Warehouse:
 
     def load_staging(self, entity: str, extraction_id: str, employer_id: str, period: str,
                      rows: Iterable[Mapping]) -> int:
-        """COPY staging rows (``staging.to_rows`` output) of one entity; return the row count.
+        """COPY canonical staging rows (``staging.check_rows``) of one entity; return the row count.
 
         Concurrent loads into one extraction (parallel employee batches) are fine.
         """
