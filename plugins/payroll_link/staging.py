@@ -147,7 +147,8 @@ def entity(name: str) -> Entity:
 def check_rows(entity_name: str, rows: Iterable[Mapping]) -> list[dict]:
     """Return the canonical rows of `entity_name` as a list, or raise StagingError.
 
-    Each row must have exactly the entity's columns, a value in every required column, and
+    Each row must have exactly the entity's columns (NULL as None, never left out), a value in
+    every required column, and
     values of the column's kind (``bool`` is not an int; a ``datetime`` is not a ``date``).
     """
     spec = entity(entity_name)
@@ -157,12 +158,13 @@ def check_rows(entity_name: str, rows: Iterable[Mapping]) -> list[dict]:
         if not isinstance(row, Mapping):
             raise StagingError(f"{where}: a {type(row).__name__}, expected a mapping",
                                entity=spec.name)
-        extra = sorted(set(row) - set(spec.columns))
-        if extra:
-            raise StagingError(f"{where}: unknown column(s) {extra}", entity=spec.name)
+        extra, missing = sorted(set(row) - set(spec.columns)), sorted(set(spec.columns) - set(row))
+        if extra or missing:
+            raise StagingError(f"{where}: unknown column(s) {extra}, missing column(s) "
+                               f"{missing}; a NULL must be written as None", entity=spec.name)
         for column in spec.fields:
             _check_value(spec, column, row.get(column.name), where)
-        out.append({name: row.get(name) for name in spec.columns})
+        out.append({name: row[name] for name in spec.columns})
     return out
 
 

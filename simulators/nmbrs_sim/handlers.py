@@ -101,9 +101,12 @@ def report_xml(state, company_id: int, run_id: int, year: int, wage_code: int | 
 @handles("EmployeeService.List_GetByCompany")
 def _employees(state, caller, p):
     check_company(state.world, caller, p["CompanyId"])
-    if p["EmployeeType"] not in (0, 1):  # 1 = employee; other types hold nobody here
-        return []
-    return state.world.company(p["CompanyId"]).employees(state.clock)
+    # 1 = employee; other types hold nobody here. A missing EmployeeType reads as 0 (ASMX's
+    # default), a type that does not exist: strict answers nobody, lax (old rule) everybody.
+    # A v2.1-style `active` element is not read at all.
+    if p["EmployeeType"] == 1 or (p["EmployeeType"] == 0 and not state.knobs.strict):
+        return state.world.company(p["CompanyId"]).employees(state.clock)
+    return []
 
 
 @handles("EmployeeService.EmployeeType_GetList")

@@ -143,3 +143,44 @@ def test_every_entity_maps_the_synthetic_company():
     assert all(rows[name] for name in ENTITIES)
     for name, entity_rows in rows.items():
         assert all(tuple(r) == ENTITIES[name].columns for r in entity_rows)
+
+
+# The canonical-row contract every source must meet (staging.check_rows).
+def _svw_row(**changes):
+    row = dict.fromkeys(entity("svw").columns)
+    return {**row, "employee_id": 7, **changes}
+
+
+def test_canonical_rows_pass_with_python_types_and_nulls():
+    from payroll_link.staging import check_rows
+
+    rows = check_rows("svw", [_svw_row(code_zvw=1, ww=True)])
+    assert rows == [_svw_row(code_zvw=1, ww=True)]
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"employee_id": None}, "required column 'employee_id' is empty"),
+    ({"ww": 1}, "column 'ww' holds a int, expected bool"),
+    ({"code_zvw": True}, "column 'code_zvw' holds a bool, expected int"),
+    ({"code_zvw": "1"}, "column 'code_zvw' holds a str, expected int"),
+    ({"CodeZvw": 1}, r"unknown column\(s\) \['CodeZvw'\]"),
+])
+def test_canonical_rows_that_break_the_contract_are_refused(changes, message):
+    from payroll_link.staging import check_rows
+
+    with pytest.raises(StagingError, match=message):
+        check_rows("svw", [_svw_row(**changes)])
+
+
+def test_a_datetime_is_not_a_date_and_a_left_out_column_is_refused():
+    from payroll_link.staging import check_rows
+
+    row = {**dict.fromkeys(entity("employment").columns), "employee_id": 1, "employment_id": 2,
+           "start_date": dt.datetime(2026, 1, 1)}
+    with pytest.raises(StagingError, match="'start_date' holds a datetime, expected date"):
+        check_rows("employment", [row])
+    row["start_date"] = dt.date(2026, 1, 1)
+    assert check_rows("employment", [row])[0]["end_date"] is None
+    del row["end_date"]
+    with pytest.raises(StagingError, match=r"missing column\(s\) \['end_date'\]"):
+        check_rows("employment", [row])

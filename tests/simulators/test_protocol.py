@@ -105,3 +105,26 @@ def test_a_missing_soap_action_is_a_client_fault(nmbrs_sim, acc):
     answer = post(nmbrs_sim, envelope(acc), "text/xml; charset=utf-8", action=None)
     assert answer.status_code == 500 and b"<faultcode>soap:Client</faultcode>" in answer.content
     assert b"SoapException: Unable to handle request without a valid action" in answer.content
+
+
+EMP_NS = "https://api.nmbrs.nl/soap/v3/EmployeeService"
+
+
+def list_by_company(sim, acc, extra: str) -> bytes:
+    body = (f'<e:Envelope xmlns:e="{SOAP11}"><e:Header><AuthHeaderWithDomain xmlns="{EMP_NS}">'
+            f"<Username>{acc.username}</Username><Token>{acc.token}</Token><Domain>{acc.domain}"
+            f'</Domain></AuthHeaderWithDomain></e:Header><e:Body><List_GetByCompany '
+            f'xmlns="{EMP_NS}"><CompanyId>2001</CompanyId>{extra}</List_GetByCompany></e:Body>'
+            "</e:Envelope>").encode()
+    answer = requests.post(f"{sim.url}EmployeeService.asmx", data=body, timeout=5, headers={
+        "Content-Type": "text/xml; charset=utf-8",
+        "SOAPAction": f'"{EMP_NS}/List_GetByCompany"'})
+    assert answer.status_code == 200
+    return answer.content
+
+
+def test_a_v21_style_employee_list_request_gets_nobody(nmbrs_sim, acc):
+    assert b"<Employee>" in list_by_company(nmbrs_sim, acc, "<EmployeeType>1</EmployeeType>")
+    assert b"<Employee>" not in list_by_company(nmbrs_sim, acc, "<active>all</active>")
+    nmbrs_sim.state.knobs.update({"strict": False})
+    assert b"<Employee>" in list_by_company(nmbrs_sim, acc, "<active>all</active>")
