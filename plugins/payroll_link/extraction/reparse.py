@@ -72,16 +72,7 @@ def reparse_extraction(warehouse, extraction_id: str, *, publish: bool = False) 
     original = warehouse.extraction(extraction_id)
     calls = list(raw_calls(warehouse.engine, original["extraction_id"]))
     period = period_of(original["period"])
-    sources: dict[str, PayrollSource] = {}
-    fetched = []
-    for row in calls:
-        source = sources.get(row["source"]) or sources.setdefault(
-            row["source"], REPARSERS[row["source"]]())
-        item = source.reparse(RawCall(row["service"], row["operation"], row["company_id"],
-                                      row["employee_id"], row["request_keys"], row["wire"],
-                                      row["source"]))
-        item.fetched_at = row["fetched_at"]
-        fetched.append(item)
+    fetched = _reread(calls)
     xid = warehouse.begin_extraction(original["employer_id"], original["period"], period.start,
                                      period.end, f"reparse of {original['extraction_id']}")
     company_id = calls[0]["company_id"] if calls else 0
@@ -101,6 +92,22 @@ def reparse_extraction(warehouse, extraction_id: str, *, publish: bool = False) 
     log.info("re-parsed extraction %s into %s: %d calls, %s", result.original_id, xid,
              len(calls), "identical rows" if result.identical else "rows changed")
     return result
+
+
+def _reread(calls: list[dict]) -> list:
+    """Return the Fetched of every landed call, read again by the source that landed it."""
+    sources: dict[str, PayrollSource] = {}
+    fetched = []
+    for row in calls:
+        if row["source"] not in REPARSERS:
+            raise ValueError(f"no source can re-read calls labelled {row['source']!r}")
+        source = sources.setdefault(row["source"], REPARSERS[row["source"]]())
+        item = source.reparse(RawCall(row["service"], row["operation"], row["company_id"],
+                                      row["employee_id"], row["request_keys"], row["wire"],
+                                      row["source"]))
+        item.fetched_at = row["fetched_at"]
+        fetched.append(item)
+    return fetched
 
 
 def _diff(engine, before: str, after: str) -> dict[str, EntityDiff]:
