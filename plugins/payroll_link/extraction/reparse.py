@@ -79,8 +79,9 @@ def reparse_extraction(warehouse, extraction_id: str, *, publish: bool = False) 
     try:
         counts = land(warehouse, Partition(original["employer_id"], company_id, period, xid),
                       fetched)
-        warehouse.record(xid, counts=counts, wage_code_path=original["wage_code_path"],
-                         status="landed")
+        employees = (original["counts"] or {}).get("employees_in_period")
+        warehouse.record(xid, counts={**counts, "employees_in_period": employees},
+                         wage_code_path=original["wage_code_path"], status="landed")
         # Before publishing: publishing supersedes the original and drops its staging rows.
         result = Reparsed(str(original["extraction_id"]), xid, len(calls),
                           _diff(warehouse.engine, str(original["extraction_id"]), xid))
