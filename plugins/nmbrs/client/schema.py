@@ -106,7 +106,8 @@ TYPES: dict[str, tuple[str, ...]] = {
         *(f"Hours{day}2:decimal" for day in _DAYS),
         "ParttimePercentage:decimal", "StartDate:dateTime!",
     ),
-    # v3 shape uncertain (nmbrs-api.md §7.2): the flat SVWSettings that v3 update code builds.
+    # The flat SVWSettings that v3 update code builds; answers may also come nested or in the
+    # 2020 Dutch names (shapes_alt.py; evidence in docs/nmbrs-soap-shapes.md).
     "SVWSettings": (
         "Id:int", "InfluenceObligedInsurance:boolean", "WageCostBenefit:boolean",
         "CodeCao:int", "Wao_Wia:boolean", "Ww:boolean", "Zw:boolean",

@@ -72,3 +72,27 @@ def test_cli_reparse_and_drift_print_counts_and_names(extract_period, warehouse,
         hide_password=False))
     assert main(["status", "--employer", part.employer_id]) == 0
     assert "1unmapped" in capsys.readouterr().out
+
+
+def test_period_labels_read_back_for_both_frequencies():
+    from payroll_link.extraction.reparse import period_of
+    from payroll_link.periods import get_period
+
+    assert period_of("2026-10") == get_period("monthly", 2026, 10)
+    assert period_of("2026-4W05") == get_period("four_weekly", 2026, 5)
+    with pytest.raises(ValueError, match="neither"):
+        period_of("2026-W5")
+
+
+def test_a_call_landed_without_wire_bytes_cannot_be_reparsed(warehouse, employer_id):
+    import datetime as dt
+
+    from payroll_link.warehouse.errors import WarehouseError
+
+    xid = warehouse.begin_extraction(employer_id, "2026-10", dt.date(2026, 10, 1),
+                                     dt.date(2026, 10, 31))
+    warehouse.land_raw(xid, employer_id, "2026-10", [
+        {"service": "EmployeeService", "operation": "Partner_Get", "company_id": 1,
+         "employee_id": 5, "request_keys": {"EmployeeId": 5}, "payload": []}])
+    with pytest.raises(WarehouseError, match="Partner_Get was landed without its wire bytes"):
+        reparse_extraction(warehouse, xid)
