@@ -46,7 +46,8 @@ def _refuse_entities(root, context: dict) -> None:
     The parser never resolves entities (no file or network access), so an entity reference
     would leave a description empty without a word; a report from Nmbrs has neither.
     """
-    if root.getroottree().docinfo.internalDTD is not None:
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
         raise NmbrsResponseError("wage-code report declares a DOCTYPE (entities); refused",
                                  **context)
     if any(isinstance(node, etree._Entity) for node in root.iter()):

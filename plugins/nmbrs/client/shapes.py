@@ -76,19 +76,19 @@ def _local(element) -> str:
 
 
 def _response_element(wire: bytes, name: str | None, where: dict):
-    if wire and wire.lstrip()[:9].upper().startswith(b"<!DOCTYPE"):
-        raise NmbrsResponseError("the answer declares a DOCTYPE; refused", **where)
     try:
         root = etree.fromstring(wire or b"", _PARSER)
     except etree.XMLSyntaxError:
         raise NmbrsResponseError("the answer is not well-formed XML", **where) from None
-    if root.getroottree().docinfo.internalDTD is not None:
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
         raise NmbrsResponseError("the answer declares a DOCTYPE; refused", **where)
     body = next((root.find(f"{{{ns}}}Body") for ns in ENVELOPES
                  if root.find(f"{{{ns}}}Body") is not None), None)
-    if body is None or len(body) == 0:
+    content = _children(body) if body is not None else []
+    if not content:
         raise NmbrsResponseError("the answer has no SOAP Body content", **where)
-    response = body[0]
+    response = content[0]
     if name is not None and _local(response) != f"{name}Response":
         raise NmbrsResponseError(f"the answer's body is <{_local(response)}>, expected "
                                  f"<{name}Response>", **where)
@@ -173,9 +173,9 @@ def _aliased(type_name: str, child, rel: str, path: str, record: dict,
 
 
 def _simple(text: str | None, type_name: str, path: str, reading: Reading) -> Any:
-    if text is None:  # an empty element: no value (as zeep reads it)
-        return None
-    raw = text.strip()
+    if text is None and (type_name == "string" or type_name in ENUMS):
+        return None  # an empty text element: no value (as zeep reads it)
+    raw = (text or "").strip()  # an empty number, date or boolean does not fit: drift
     try:
         return _PARSE.get(type_name, str)(raw if type_name != "string" else text)
     except (ValueError, InvalidOperation):
@@ -195,4 +195,11 @@ def _datetime(text: str) -> datetime:
     return datetime.fromisoformat(text.removesuffix("Z"))
 
 
-_PARSE = {"int": int, "decimal": Decimal, "boolean": _bool, "dateTime": _datetime}
+def _decimal(text: str) -> Decimal:
+    value = Decimal(text)
+    if not value.is_finite():
+        raise ValueError("not a finite decimal")
+    return value
+
+
+_PARSE = {"int": int, "decimal": _decimal, "boolean": _bool, "dateTime": _datetime}

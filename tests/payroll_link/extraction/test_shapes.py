@@ -99,3 +99,13 @@ def test_values_that_do_not_fit_are_drift_not_silent_nulls():
     assert ("unreadable", "HoursMonday") in kinds and ("unmapped", "Mood") in kinds
     assert ("missing", "HoursTuesday") in kinds
     assert reading.value["HoursMonday"] is None
+
+
+def test_an_empty_number_or_non_finite_decimal_is_unreadable_not_null():
+    wire = ENVELOPE.format(
+        f"<Schedule_GetCurrentResponse {NS}><Schedule_GetCurrentResult><HoursMonday/>"
+        "<HoursTuesday>NaN</HoursTuesday></Schedule_GetCurrentResult>"
+        "</Schedule_GetCurrentResponse>")
+    reading = read("EmployeeService", "Schedule_GetCurrent", wire.encode())
+    unreadable = {e.rsplit("/", 1)[-1] for kind, e, _ in reading.drift if kind == "unreadable"}
+    assert unreadable == {"HoursMonday", "HoursTuesday"}
