@@ -125,9 +125,9 @@ class NmbrsSoapSource:
         entity = EMPLOYEE_CALLS.get(op) or _COMPANY_CALLS[op][1]
         reading = read(service, op, wire)
         records = reading.value
-        if op == "Run_GetList":
-            records = [r for r in records or []
-                       if r["PeriodStart"] <= keys["Period"] <= r["PeriodEnd"]]
+        if op == "Run_GetList":  # a run whose bounds were unreadable is drift, not a match
+            records = [r for r in records or [] if None not in (r["PeriodStart"], r["PeriodEnd"])
+                       and r["PeriodStart"] <= keys["Period"] <= r["PeriodEnd"]]
         elif entity == "company_wage_component":
             kind = "fixed" if "Fixed" in op else "var"
             records = [{"kind": kind, **r} for r in records or []]
