@@ -12,7 +12,7 @@ Entry point (wired into the DAG after the quality gate)::
 
 Modules: ``stand`` / ``stand_pay`` (stands from published rows), ``fields`` (catalogue and
 product projection), ``mutations``, ``message`` (hash, ids, bytes), ``schema`` (JSON Schema
-``schema/stands-message.v1.json``), ``build`` (compose), ``reader`` (warehouse reads),
+``schema/stands-message.v2.json``), ``build`` (compose), ``reader`` (warehouse reads),
 ``ledger`` (``ops.delivery``), ``adapters`` (HTTPS, file drop), ``service``, ``config``.
 Pure domain modules (stand, fields, mutations, message, build) do no I/O.
 """

@@ -30,7 +30,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
-from payroll_link.handoff import ledger
+from payroll_link.handoff import golive, ledger
 from payroll_link.handoff.adapters import Envelope
 from payroll_link.handoff.build import compose
 from payroll_link.handoff.config import load_config
@@ -50,15 +50,23 @@ def deliver_period(engine, employer, extraction_id: str, period, adapter, *,
                    config=None) -> dict:
     """Deliver the period's stands if their content changed; return ids and counts.
 
-    Returns ``{action: 'sent'|'unchanged'|'correction', version, replaces_version, receipt_id,
-    stands, mutations: {kind: count}, later_periods, employer_id, period}``.
+    Returns ``{action: 'sent'|'unchanged'|'correction'|'baseline', version, replaces_version,
+    receipt_id, stands, mutations: {kind: count}, later_periods, employer_id, period}``; a period
+    before the employer's first exchange date is kept as baseline (``golive``), not sent.
     """
     employer_id, label = employer.employer_id, period.label
     settings = (config or load_config()).settings_for(employer)
     inputs = read_inputs(engine, employer_id, label, str(extraction_id))
+    phase = golive.phase(employer, period)
+    if phase == golive.BASELINE:  # before the first exchange date: build, check, keep
+        message, _ = compose(inputs, employer, period, str(extraction_id), settings, None)
+        validate(message, employer_id=employer_id, period=label, version=0)
+        log.info("%s %s: %s (%s); not delivered", employer_id, label, golive.BASELINE_ACTION,
+                 employer.first_exchange_date)
+        return golive.keep_baseline(engine, employer, period, str(extraction_id), message)
     base_stands, latest, confirmed, later = _ledger_state(engine, employer_id, period)
     message, unexplained = compose(inputs, employer, period, str(extraction_id), settings,
-                                   base_stands)
+                                   base_stands, history=phase == golive.HISTORY)
     if unexplained:
         log.warning("%s %s: %d employments delivered as running are gone without an end date",
                     employer_id, label, unexplained)
@@ -173,6 +181,7 @@ def _result(row: ledger.Delivery, action: str, receipt: str | None, later: list[
 def summary_line(result: dict) -> str:
     """Return the line the demo prints per employer and period (ids and counts only)."""
     kinds = ", ".join(f"{kind} {count}" for kind, count in result["mutations"].items())
+    version = "-" if result["version"] is None else result["version"]
     return (f"{result['employer_id']:<28} {result['period']:<10} {result['action']:<10} "
-            f"v{result['version']}  stands {result['stands']:>5}  mutations: {kinds or 'none'}  "
-            f"receipt {result['receipt_id']}")
+            f"v{version}  stands {result['stands']:>5}  mutations: {kinds or 'none'}  "
+            f"receipt {result['receipt_id'] or '-'}")

@@ -44,7 +44,7 @@ def test_a_built_message_is_valid_and_its_top_level_is_fixed():
     built = message()
     validate(built)
     assert list(built) == ["schema", "message", "employer", "stands", "mutations", "summary"]
-    assert built["summary"] == {"stands": 3, "mutations": {"hire": 3}}
+    assert built["summary"] == {"stands": 3, "mutations": {"exchange_start": 3}}
 
 
 def test_an_invalid_message_names_paths_and_rules_never_values():
@@ -106,6 +106,8 @@ def _broken_variants(base: dict):
         lambda m: m["mutations"][0].update(kind="promotion"),
         lambda m: m["mutations"][0].update(mutation_id="2026-10.101.1011.hire.x"),
         lambda m: m["summary"]["mutations"].update(hire=0),
+        lambda m: m["message"].update(history="no"),
+        lambda m: m["message"].pop("history"),
         lambda m: m["summary"]["mutations"].update(bonus=1),
         lambda m: m["stands"].append("not a stand"),
     ]
