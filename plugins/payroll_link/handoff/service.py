@@ -42,6 +42,7 @@ from payroll_link.handoff.errors import (
 from payroll_link.handoff.message import encode, idempotency_key, with_version
 from payroll_link.handoff.reader import read_inputs
 from payroll_link.handoff.schema import validate
+from payroll_link.handoff.stand_pay import unused_codes
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def deliver_period(engine, employer, extraction_id: str, period, adapter, *,
     employer_id, label = employer.employer_id, period.label
     settings = (config or load_config()).settings_for(employer)
     inputs = read_inputs(engine, employer_id, label, str(extraction_id))
+    _report_unused_codes(settings, inputs, employer_id, label)
     phase = golive.phase(employer, period)
     if phase == golive.BASELINE:  # before the first exchange date: build, check, keep
         message, _ = compose(inputs, employer, period, str(extraction_id), settings, None)
@@ -83,6 +85,15 @@ def deliver_period(engine, employer, extraction_id: str, period, adapter, *,
                     "re-run them to refresh their mutations", employer_id, label, version,
                     later, replaces)
     return {**result, "later_periods": later if replaces is not None else []}
+
+
+def _report_unused_codes(settings, inputs, employer_id: str, label: str) -> None:
+    """Warn when the scheme counts a wage code the company's period has on no line (codes only)."""
+    unused = unused_codes(settings.scheme, inputs.rows.get("wage_code_line", ()))
+    if unused:
+        log.warning("%s %s: scheme %s counts wage codes %s that no wage-code line of the period "
+                    "has; check the scheme against the company's wage-code plan", employer_id,
+                    label, settings.scheme_id, unused)
 
 
 def _ledger_state(engine, employer_id: str, period):
