@@ -128,7 +128,12 @@ def test_hourly_wage_is_turned_into_period_amounts_with_the_contract_hours():
     rows["salary"][0].update(salary_type=3, value=Decimal("18.4567"))
     salary = one(inputs(rows))["salary"]
     assert salary["salary_type"] == "gross_hourly" and salary["amount"] == "18.4567"
-    assert salary["period_amount"] == "1519.60"  # 18.4567 × 19 × 52/12
+    assert salary["period_amount"] == "1519.60"  # 18.4567 × 19 × 52/12 = 1519.6017
+    # The annual amount follows from the delivered period amount: 1519.60 × 12 = 18235.20
+    # (from the unrounded amount it would be 18235.22).
+    assert salary["annual_amount"] == "18235.20"
+    assert salary["full_time_period_amount"] == "3039.21"  # 18.4567 × 38 × 52/12 = 3039.2033
+    assert salary["full_time_annual_amount"] == "36470.52"  # 3039.21 × 12
 
 
 def test_pensionable_components_are_the_employees_own_wage_codes_only():
