@@ -132,8 +132,8 @@ def test_hourly_wage_is_turned_into_period_amounts_with_the_contract_hours():
     # The annual amount follows from the delivered period amount: 1519.60 × 12 = 18235.20
     # (from the unrounded amount it would be 18235.22).
     assert salary["annual_amount"] == "18235.20"
-    assert salary["full_time_period_amount"] == "3039.21"  # 18.4567 × 38 × 52/12 = 3039.2033
-    assert salary["full_time_annual_amount"] == "36470.52"  # 3039.21 × 12
+    assert salary["full_time_period_amount"] == "3039.20"  # 18.4567 × 38 × 52/12 = 3039.2033
+    assert salary["full_time_annual_amount"] == "36470.40"  # 3039.20 × 12
 
 
 def test_pensionable_components_are_the_employees_own_wage_codes_only():
