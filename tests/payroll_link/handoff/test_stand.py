@@ -199,3 +199,17 @@ def test_income_insurance_field_set_drops_bsn_address_family_and_pension_bases()
     assert shown["identity"]["birth_date"] and shown["salary"]["annual_amount"]
     pensioenwet = settings(emp, field_set="income_insurance_pensioenwet").field_set
     assert "bsn" in project(stand, pensioenwet)["identity"]
+
+
+@pytest.mark.parametrize(("postcode", "country", "sent"), [
+    ("7823 nw", "NL", ("7823NW", "NL")),     # DQ4: no space, upper case
+    (" 7823NW ", "nl", ("7823NW", "NL")),
+    ("7823 NW", None, ("7823NW", "NL")),     # no country: Nmbrs' default, the Netherlands
+    ("10115", "de", ("10115", "DE")),        # foreign postcodes go as given
+    ("B-1000", "BEL", ("B-1000", None)),     # not an ISO 3166 alpha-2 code: not sent
+])
+def test_postcode_and_country_go_out_in_the_administrators_form(postcode, country, sent):
+    rows = employee(101)
+    rows["address"][0].update(postal_code=postcode, country_iso_code=country)
+    address = one(inputs(rows))["address"]
+    assert (address["postal_code"], address["country"]) == sent
