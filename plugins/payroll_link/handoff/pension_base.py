@@ -45,34 +45,48 @@ def pension_base_block(settings, period, pensionable: dict | None, contract: dic
         return None
     rule = scheme.pension_base
     franchise, maximum = figures_for(settings.scheme_id, scheme, settings.figures, period.year)
-    in_service, in_period = days
-    times = rule.annualisation[period.frequency]
+    block = _parameters(settings, period, franchise, maximum, days)
     total = to_decimal(pensionable["period_total"])
+    in_service, in_period = days
     full_period = total if in_service >= in_period else (
         Decimal(money(total * in_period / in_service)) if in_service else Decimal(0))
-    annual = Decimal(money(full_period * times * (1 + rule.holiday_allowance_rate)))
-    block = {
-        "rule": rule.rule, "year": period.year, "figures_table": rule.figures,
-        "figures_version": settings.figures.version if settings.figures else None,
-        "franchise": money(franchise), "maximum": money(maximum),
-        "annualisation_factor": times, "holiday_allowance_rate": factor(
-            rule.holiday_allowance_rate),
-        "period_total": money(total), "days_in_service": in_service, "days_in_period": in_period,
-        "full_period_total": money(full_period), "annual_pensionable_salary": money(annual),
-        "part_time_factor": None, "full_time_annual_pensionable_salary": None,
-        "capped_full_time_salary": None, "full_time_base": None, "base": None,
-        "excluded": None,
-    }
+    annual = Decimal(money(full_period * block["annualisation_factor"]
+                           * (1 + rule.holiday_allowance_rate)))
+    block.update(period_total=money(total), full_period_total=money(full_period),
+                 annual_pensionable_salary=money(annual))
     part = to_decimal(contract.get("part_time_factor"))
     if dga and not rule.dga_participates:
         return {**block, "base": money(0), "excluded": "dga"}
     if not part:
         return {**block, "excluded": "no_part_time_factor"}
-    part = min(part, rule.part_time.max_factor)
+    return {**block, **_full_time_steps(annual, min(part, rule.part_time.max_factor),
+                                        franchise, maximum)}
+
+
+def _parameters(settings, period, franchise, maximum, days: tuple[int, int]) -> dict:
+    """Return the block with its parameters filled in and the results still empty."""
+    rule = settings.scheme.pension_base
+    return {
+        "rule": rule.rule, "year": period.year, "figures_table": rule.figures,
+        "figures_version": settings.figures.version if settings.figures else None,
+        "franchise": money(franchise), "maximum": money(maximum),
+        "annualisation_factor": rule.annualisation[period.frequency],
+        "holiday_allowance_rate": factor(rule.holiday_allowance_rate),
+        "period_total": None, "days_in_service": days[0], "days_in_period": days[1],
+        "full_period_total": None, "annual_pensionable_salary": None,
+        "part_time_factor": None, "full_time_annual_pensionable_salary": None,
+        "capped_full_time_salary": None, "full_time_base": None, "base": None,
+        "excluded": None,
+    }
+
+
+def _full_time_steps(annual: Decimal, part: Decimal, franchise: Decimal,
+                     maximum: Decimal) -> dict:
+    """Steps 3-7: to full time, cap, franchise off, back to the part-time factor."""
     full_time = Decimal(money(annual / part))
     capped = min(full_time, maximum)
     above = max(Decimal(0), capped - franchise)
-    return {**block, "part_time_factor": factor(part),
+    return {"part_time_factor": factor(part),
             "full_time_annual_pensionable_salary": money(full_time),
             "capped_full_time_salary": money(capped), "full_time_base": money(above),
             "base": money(above * part)}
