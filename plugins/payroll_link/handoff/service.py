@@ -61,11 +61,7 @@ def deliver_period(engine, employer, extraction_id: str, period, adapter, *,
     _report_unused_codes(settings, inputs, employer_id, label)
     phase = golive.phase(employer, period)
     if phase == golive.BASELINE:  # before the first exchange date: build, check, keep
-        message, _ = compose(inputs, employer, period, str(extraction_id), settings, None)
-        validate(message, employer_id=employer_id, period=label, version=0)
-        log.info("%s %s: %s (%s); not delivered", employer_id, label, golive.BASELINE_ACTION,
-                 employer.first_exchange_date)
-        return golive.keep_baseline(engine, employer, period, str(extraction_id), message)
+        return _keep_baseline(engine, employer, period, str(extraction_id), settings, inputs)
     base_stands, latest, confirmed, later = _ledger_state(engine, employer_id, period)
     message, unexplained = compose(inputs, employer, period, str(extraction_id), settings,
                                    base_stands, history=phase == golive.HISTORY)
@@ -85,6 +81,15 @@ def deliver_period(engine, employer, extraction_id: str, period, adapter, *,
                     "re-run them to refresh their mutations", employer_id, label, version,
                     later, replaces)
     return {**result, "later_periods": later if replaces is not None else []}
+
+
+def _keep_baseline(engine, employer, period, extraction_id: str, settings, inputs) -> dict:
+    """Build and validate the period like a delivery, then keep it as baseline (not sent)."""
+    message, _ = compose(inputs, employer, period, extraction_id, settings, None)
+    validate(message, employer_id=employer.employer_id, period=period.label, version=0)
+    log.info("%s %s: %s (%s); not delivered", employer.employer_id, period.label,
+             golive.BASELINE_ACTION, employer.first_exchange_date)
+    return golive.keep_baseline(engine, employer, period, extraction_id, message)
 
 
 def _report_unused_codes(settings, inputs, employer_id: str, label: str) -> None:

@@ -86,6 +86,12 @@ class _Context:
     def rows(self, entity: str, employee_id: int) -> list[dict]:
         return self.grouped[entity].get(employee_id, [])
 
+    def contract(self, eid: int, contracts: list[dict], lines: list[dict], ref: dt.date,
+                 days: int) -> dict:
+        return contract_block(contracts, _first(self.rows("schedule", eid)),
+                              wage_hours(lines, self.settings.hours_wage_code), ref, days,
+                              self.settings.full_time_hours_per_week)
+
     def stand(self, job: dict, person: dict) -> dict:
         """Return the superset stand of one employment."""
         eid, period, settings = job["employee_id"], self.period, self.settings
@@ -93,9 +99,7 @@ class _Context:
         ref = job["end_date"] if ended else period.end
         lines, contracts = self.rows("wage_code_line", eid), self.rows("contract", eid)
         days = days_in_service(period, job)
-        contract = contract_block(contracts, _first(self.rows("schedule", eid)),
-                                  wage_hours(lines, settings.hours_wage_code), ref,
-                                  days[0], settings.full_time_hours_per_week)
+        contract = self.contract(eid, contracts, lines, ref, days[0])
         svw_row = _first(self.rows("svw", eid))
         svw = svw_block(svw_row)
         # NumIV: the covering contract's, else the SVW snapshot's (pension-handoff.md §3.1).
@@ -103,6 +107,7 @@ class _Context:
         pensionable = pensionable_block(settings.scheme_id, settings.scheme, lines,
                                         period.frequency)
         dga = is_dga(self.employer, person, svw)
+        base = pension_base_block(settings, period, pensionable, contract, days, dga)
         return {
             "employee_id": eid,
             "employment_id": job["employment_id"],
@@ -113,8 +118,7 @@ class _Context:
             "salary": salary_block(self.rows("salary", eid), ref, job["start_date"], contract,
                                    period.frequency),
             "pensionable": pensionable,
-            "pension_base": pension_base_block(settings, period, pensionable, contract, days,
-                                               dga),
+            "pension_base": base,
             "svw": svw,
             "dga": dga,
             "partner": partner_block(_first(self.rows("partner", eid)), ref),
