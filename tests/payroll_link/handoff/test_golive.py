@@ -90,3 +90,43 @@ def test_deliver_history_sends_earlier_periods_marked_as_history(
     assert stored(asr_receiver, october["receipt_id"])["message"]["history"] is False
     assert october["mutations"] == {"hire": 1, "exit": 1, "salary_change": 1,
                                     "part_time_change": 1}
+
+
+def test_demo_periods_of_the_registry_employers_meet_the_go_live_acceptance(
+        extract_at, employer_id, warehouse_engine, https_adapter, asr_receiver, handoff_config):
+    # The demo's two latest periods per employer, with the registry's own exchange dates.
+    from payroll_link.registry import load_registry
+    from payroll_link.runtime import REPO
+
+    registry = load_registry(REPO / "config" / "employers.yaml")
+    received = []
+    for source, company_id, frequency, numbers in (
+            ("bakkerij_van_den_berg", 2001, "monthly", (9, 10)),
+            ("van_den_berg_banket", 2002, "four_weekly", (10, 11))):
+        emp = registry.by_id(source).model_copy(
+            update={"employer_id": f"{employer_id}_{company_id}"})
+        config = handoff_config.with_employer(emp.employer_id, full_time_hours_per_week=38)
+        results = run_periods(extract_at, warehouse_engine, emp, https_adapter, config,
+                              company_id, frequency, numbers)
+        for result, number in zip(results, numbers, strict=True):
+            period = get_period(frequency, 2026, number)
+            before = period.start < emp.first_exchange_date
+            assert result["action"] == ("baseline" if before else "sent"), period.label
+            if not before:
+                received.append((emp, period, stored(asr_receiver, result["receipt_id"])))
+    assert len(received) == 2  # one first delivered period per employer
+    for emp, period, message in received:
+        assert message["employer"]["period"]["start"] >= emp.first_exchange_date.isoformat()
+        assert message["message"]["history"] is False
+        starts = {m["employee_id"] for m in message["mutations"] if m["kind"] == "exchange_start"}
+        assert starts == {s["employee_id"] for s in message["stands"]}, period.label
+
+
+def run_periods(extract_at, engine, emp, adapter, config, company_id, frequency, numbers):
+    results = []
+    for number in numbers:
+        part, period = extract_at(company_id, frequency, 2026, number,
+                                  employer=emp.employer_id)
+        results.append(deliver_period(engine, emp, part.extraction_id, period, adapter,
+                                      config=config))
+    return results
