@@ -232,3 +232,20 @@ def _quality_run(engine, extraction_id, employer_id, passed, flags=()):
             conn.execute(text("insert into ops.quality_flag values (:q, :x, :r, :s, :e)"),
                          {"q": run_id, "x": extraction_id, "r": rule, "s": severity,
                           "e": employee})
+
+
+def test_a_scheme_code_the_company_never_books_is_reported_by_code_only(
+        extract_at, bakkerij, warehouse_engine, https_adapter, handoff_config, caplog):
+    from payroll_link.handoff.schemes import Component
+
+    scheme = handoff_config.schemes["asr_pension_standard"]
+    odd = scheme.model_copy(update={"components": (
+        *scheme.components, Component(name="shift_allowance", source="wage_code", code=7777))})
+    config = handoff_config.model_copy(update={"schemes": {**handoff_config.schemes,
+                                                           "asr_pension_standard": odd}})
+    part, period = extract_at(2001, "monthly", 2026, 9)
+    with caplog.at_level("WARNING", logger="payroll_link.handoff.service"):
+        deliver_period(warehouse_engine, bakkerij, part.extraction_id, period, https_adapter,
+                       config=config)
+    [warning] = [r.getMessage() for r in caplog.records if "wage codes" in r.getMessage()]
+    assert "asr_pension_standard" in warning and "[7777]" in warning
