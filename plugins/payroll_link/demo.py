@@ -150,6 +150,8 @@ def run_outcome(engine, employer, period, ok: bool) -> str:
     if ok and delivery is not None:
         same = str(delivery.extraction_id) == str(row.extraction_id)
         return "delivered" if same else "delivered (unchanged)"
+    if ok and _baseline(engine, keys) is not None:
+        return "kept as baseline (before the first exchange date)"
     if not ok and quality is not None and not quality.passed:
         return "blocked by quality gate"
     return "FAILED"
@@ -181,6 +183,9 @@ def print_summary(engine, runs, seconds: float) -> None:
                 print(f"      delivered v{delivery.version} ({delivery.status}): "
                       f"{delivery.stands} stands, mutations: {kinds or 'none'}; "
                       f"receipt {delivery.receipt_id}")
+            elif (kept := _baseline(engine, keys)) is not None:
+                print(f"      not delivered: {kept.action} {kept.first_exchange_date} "
+                      f"({kept.stands} stands kept in ops.handoff_baseline)")
             elif quality is not None and not quality.passed:
                 print("      not delivered (the quality gate blocked the handoff)")
     print(f"\ndone in {seconds:.0f}s. Next: ./run koppeling status | ledger --employer ID; "
@@ -202,6 +207,17 @@ select r.passed, r.errors, r.warnings, r.docs_path,
         and q.severity = 'error' and q.failed_count > 0) as failing
 from ops.quality_run r where r.extraction_id = :x order by r.started_at desc limit 1
 """
+def _baseline(engine, keys: dict):
+    """Return the latest baseline row kept for (employer, period), if any."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return conn.execute(text(
+            "select action, first_exchange_date, stands from ops.handoff_baseline "
+            "where employer_id = :e and period = :p order by created_at desc limit 1"),
+            keys).first()
+
+
 _DELIVERY = """
 select version, status, stands, mutations, receipt_id from ops.delivery
 where employer_id = :e and period = :p order by version desc limit 1

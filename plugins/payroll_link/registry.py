@@ -85,6 +85,8 @@ class Employer(BaseModel):
     first_exchange_date: dt.date | None = None
     backfill_start: dt.date | None = None
     delivery_conn_id: str = Field(default="asr_delivery", pattern=CONN_ID_PATTERN)
+    # Periods before first_exchange_date go to a.s.r. marked as history (default: kept only).
+    deliver_history: bool = False
     # The company's full-time week (part-time factor, quality gate and stands); None = 40 h.
     full_time_hours_per_week: float | None = Field(default=None, gt=0, le=60)
     notes: str | None = None
@@ -177,7 +179,8 @@ def save_registry(path: Path | str, employers: Iterable[Employer]) -> None:
 def _entry_for_yaml(employer: Employer) -> dict[str, Any]:
     """Return the employer as a plain dict in model field order; ``dga: null`` stays explicit."""
     entry = employer.model_dump(mode="python")
-    return {key: value for key, value in entry.items() if value is not None or key == "dga"}
+    return {key: value for key, value in entry.items()
+            if (value is not None or key == "dga") and not (key == "deliver_history" and not value)}
 
 
 def _read_entries(path: Path) -> list[Any]:

@@ -1,7 +1,7 @@
 """The a.s.r. receiver test double: takes stands messages over HTTPS-like POST or a file drop.
 
 Beside the Nmbrs simulator (``simulators/nmbrs_sim``): used by tests, benchmarks and the demo.
-It validates each message against the repo's schema (``stands-message.v1``) and its content
+It validates each message against the repo's schema (``stands-message.v2``) and its content
 hash, requires the bearer token, dedupes by Idempotency-Key (same key → same receipt, stored
 once), answers with receipts, and can be told to fail or slow down (start options and
 ``POST /admin/knobs``). ``filedrop.scan_drop_folder`` is the file-drop side.

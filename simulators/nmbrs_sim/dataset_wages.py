@@ -11,7 +11,6 @@ from .dataset_periods import (
     MONTHLY,
     money,
     period_bounds,
-    period_weeks,
     periods_per_year,
     rng_for,
 )
@@ -116,13 +115,23 @@ def employee_lines(employee: EmployeeData, year: int, period: int) -> list[dict]
         return None
     reference = max(first, employment.start)
     factor = value_at(employee.timeline.parttime, reference).value
-    salary = money(value_at(employee.timeline.salaries, reference).value * factor)
+    # Calendar-day pro-rating (Nmbrs' "kalenderdagen" method): a hire or exit inside the
+    # period is paid for the days in service of the period's calendar days.
+    served = _days_in_service(first, last, employment.start, employment.end)
+    share = Decimal(served) / Decimal((last - first).days + 1)
+    salary = money(value_at(employee.timeline.salaries, reference).value * factor * share)
     count = periods_per_year(frequency)
-    franchise = ANNUAL_FRANCHISE / count * factor
+    franchise = ANNUAL_FRANCHISE / count * factor * share
     pension = money(max(Decimal(0), salary - franchise) * PENSION_RATE)
-    hours = money(employee.plan.cfg.fulltime_hours * factor * period_weeks(frequency))
+    # Hours paid: the weekly hours for the calendar weeks in service (days / 7).
+    hours = money(employee.plan.cfg.fulltime_hours * factor * served / 7)
     return [_line(1000, salary), _line(1100, hours), _line(2000, money(salary * HOLIDAY_RATE)),
             _line(3000, pension), *_wage_lines(employee, salary - pension, count)]
+
+
+def _days_in_service(first: date, last: date, start: date, end: date | None) -> int:
+    """Return the calendar days of [first, last] inside the employment [start, end]."""
+    return (min(last, end or last) - max(first, start)).days + 1
 
 
 def _wage_lines(employee: EmployeeData, taxable: Decimal, count: int) -> list[dict]:

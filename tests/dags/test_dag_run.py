@@ -30,12 +30,12 @@ def test_payroll_dag_publishes_a_period_through_airflow(airflow_home, nmbrs_sim,
     employer = load_registry(registry).by_id("van_den_berg_banket")
     env = airflow_env(nmbrs_sim.url, warehouse_db_url, registry, airflow_home,
                       receiver_endpoint=asr_receiver.endpoint)
-    period = get_period("four_weekly", 2026, 10)
+    period = get_period("four_weekly", 2026, 11)  # its first exchange period: delivered
     nmbrs_sim.state.stats.reset()
     ok, _ = run_dag(env, warehouse, employer, period)
     log = (airflow_home / "logs" / f"demo_payroll_van_den_berg_banket_{period.label}.log")
     assert ok, log.read_text()[-3000:]
-    extraction_id = warehouse.published_extraction("van_den_berg_banket", "2026-4W10")
+    extraction_id = warehouse.published_extraction("van_den_berg_banket", "2026-4W11")
     extraction = warehouse.extraction(extraction_id)
     assert extraction["airflow_run_id"].startswith("manual__")
     assert extraction["counts"]["personal_info"] > 0

@@ -166,6 +166,27 @@ def test_runs_only_for_ended_periods_with_a_correction_in_period_3(world):
         company.wage_code_reports(correction["ID"], 2025)
 
 
+def test_pay_and_hours_of_a_partial_period_are_pro_rated_by_calendar_days(world):
+    # Employee 20010010 leaves on 2026-10-04: in service 4 of October's 31 days.
+    company = world.company(2001)
+    run = next(r for r in company.runs(2026, CLOCK) if r["PeriodStart"] == 10)
+    reports = {r["employeeid"]: {line["code"]: line["value"] for line in r["lines"]}
+               for r in company.wage_code_reports(run["ID"], 2026)}
+    leaver = world.employee(20010010)
+    assert leaver.timeline.employments[-1].end == date(2026, 10, 4)
+    salary = leaver.timeline.salaries[-1].value  # full-time salary per month
+    factor = leaver.timeline.parttime[-1].value
+    cent = Decimal("0.01")
+    assert reports[20010010][1000] == (salary * factor * 4 / 31).quantize(cent)
+    assert reports[20010010][1100] == (Decimal(38) * factor * 4 / 7).quantize(cent)
+    # A whole month in service: the whole salary, and 31 days / 7 weeks of hours.
+    stayer = world.employee(20010004)
+    whole = stayer.timeline.salaries[-1].value * stayer.timeline.parttime[-1].value
+    assert reports[20010004][1000] == whole.quantize(cent)
+    assert reports[20010004][1100] == (
+        Decimal(38) * stayer.timeline.parttime[-1].value * 31 / 7).quantize(cent)
+
+
 def test_wage_codes_are_consistent_and_cover_leavers_last_period(world):
     company = world.company(2001)
     run = next(r for r in company.runs(2026, CLOCK) if r["PeriodStart"] == 9)

@@ -7,12 +7,14 @@ Entry point (wired into the DAG after the quality gate)::
 
     adapter = adapter_from(conn.conn_type, conn.host, conn.login, conn.password, conn.extra)
     result = deliver_period(engine, employer, extraction_id, period, adapter)
-    # {'action': 'sent'|'unchanged'|'correction', 'version': 1, 'receipt_id': '…',
+    # {'action': 'sent'|'unchanged'|'correction'|'baseline', 'version': 1, 'receipt_id': '…',
     #  'stands': 23, 'mutations': {'hire': 1, 'exit': 1, …}, 'later_periods': [], …}
 
-Modules: ``stand`` / ``stand_pay`` (stands from published rows), ``fields`` (catalogue and
+Modules: ``stand`` / ``stand_pay`` (stands from published rows), ``pension_base`` (the base
+and its parameters), ``schemes`` (components, base rules, yearly figures), ``golive`` (periods
+before the first exchange date: baseline or history), ``fields`` (catalogue and
 product projection), ``mutations``, ``message`` (hash, ids, bytes), ``schema`` (JSON Schema
-``schema/stands-message.v1.json``), ``build`` (compose), ``reader`` (warehouse reads),
+``schema/stands-message.v2.json``), ``build`` (compose), ``reader`` (warehouse reads),
 ``ledger`` (``ops.delivery``), ``adapters`` (HTTPS, file drop), ``service``, ``config``.
-Pure domain modules (stand, fields, mutations, message, build) do no I/O.
+Pure domain modules (stand, pension_base, fields, mutations, message, build) do no I/O.
 """

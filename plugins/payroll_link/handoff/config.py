@@ -1,7 +1,8 @@
 """Handoff configuration from ``config/handoff/``: field sets, schemes, per-employer settings.
 
 * ``products.yaml``  — which stand fields each product (pension, income_insurance) carries;
-* ``schemes.yaml``   — per scheme, which wage codes and wage components are pensionable;
+* ``schemes.yaml``   — per scheme, which wage codes are pensionable and how the pension base
+  is computed, plus the versioned tables of yearly figures (``schemes``);
 * ``employers.yaml`` — per employer: full-time week (default 40 h), scheme, field-set override.
 
 Pure code (pydantic + yaml); loading reads three small files and never touches a database.
@@ -12,36 +13,18 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from payroll_link.handoff.errors import HandoffConfigError
 from payroll_link.handoff.fields import check_field_set
+from payroll_link.handoff.schemes import FiguresTable, Scheme, check_schemes
 
 CONFIG_DIR = Path(os.environ.get("KOPPELING_HANDOFF_CONFIG",
                                  Path(__file__).resolve().parents[3] / "config" / "handoff"))
 _STRICT = ConfigDict(extra="forbid", frozen=True)
-
-
-class Component(BaseModel):
-    """One pensionable component: where its amount comes from (wage code or wage component)."""
-
-    model_config = _STRICT
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    source: Literal["wage_code", "company_fixed", "company_var"]
-    code: int
-
-
-class Scheme(BaseModel):
-    """A scheme (regeling): its a.s.r. key, if known, and its pensionable components."""
-
-    model_config = _STRICT
-    product: Literal["pension", "income_insurance"]
-    description: str = ""
-    regelingkenmerk: str | None = None
-    components: tuple[Component, ...] = ()
 
 
 class EmployerSettings(BaseModel):
@@ -62,6 +45,7 @@ class Settings(BaseModel):
     field_set: dict[str, Any]
     scheme_id: str | None
     scheme: Scheme | None
+    figures: FiguresTable | None = None
     full_time_hours_per_week: Decimal
     hours_wage_code: int | None
 
@@ -73,6 +57,7 @@ class HandoffConfig(BaseModel):
     field_sets: dict[str, dict[str, Any]]
     products: dict[str, str]
     schemes: dict[str, Scheme]
+    figures: dict[str, FiguresTable] = {}
     defaults: EmployerSettings
     default_schemes: dict[str, str] = {}
     employers: dict[str, EmployerSettings] = {}
@@ -89,9 +74,11 @@ class HandoffConfig(BaseModel):
         if scheme_id is not None and scheme_id not in self.schemes:
             raise HandoffConfigError(f"{where}: scheme {scheme_id!r} is not in schemes.yaml",
                                      employer_id=employer.employer_id)
+        scheme = self.schemes.get(scheme_id) if scheme_id else None
         return Settings(
             field_set_name=field_set, field_set=self.field_sets[field_set], scheme_id=scheme_id,
-            scheme=self.schemes.get(scheme_id) if scheme_id else None,
+            scheme=scheme, figures=self.figures.get(scheme.pension_base.figures)
+            if scheme and scheme.pension_base else None,
             full_time_hours_per_week=Decimal(str(
                 getattr(employer, "full_time_hours_per_week", None)
                 or own.full_time_hours_per_week or self.defaults.full_time_hours_per_week or 40)),
@@ -113,7 +100,7 @@ def load_config(directory: Path | str | None = None) -> HandoffConfig:
     try:
         config = HandoffConfig(
             field_sets=products.get("field_sets") or {}, products=products.get("products") or {},
-            schemes=schemes.get("schemes") or {},
+            schemes=schemes.get("schemes") or {}, figures=schemes.get("figures") or {},
             defaults=EmployerSettings(**{k: v for k, v in (employers.get("defaults") or {}).items()
                                          if k != "schemes"}),
             default_schemes=(employers.get("defaults") or {}).get("schemes") or {},
@@ -144,7 +131,7 @@ def _describe(err: Exception) -> str:
 
 
 def _check(config: HandoffConfig, folder: Path) -> None:
-    problems = []
+    problems = check_schemes(config.schemes, config.figures)
     for name, groups in config.field_sets.items():
         problems += check_field_set(name, groups)
     for product, field_set in config.products.items():

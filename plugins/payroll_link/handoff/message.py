@@ -61,8 +61,12 @@ def idempotency_key(employer_id: str, period_label: str, version: int, digest: s
 
 def assemble(employer, period, extraction_id: str, settings, stands: list[dict],
              mutations: list[dict], version: int = 1,
-             replaces_version: int | None = None) -> dict:
-    """Return the whole message with its content hash filled in."""
+             replaces_version: int | None = None, history: bool = False) -> dict:
+    """Return the whole message with its content hash filled in.
+
+    ``history`` marks a period before the employer's first exchange date sent on request
+    (registry ``deliver_history``); a.s.r. keeps it as history, not as the exchange itself.
+    """
     message = {
         "schema": SCHEMA_NAME,
         "message": {
@@ -72,6 +76,7 @@ def assemble(employer, period, extraction_id: str, settings, stands: list[dict],
             "kind": "correction" if replaces_version is not None else "stands",
             "product": employer.product,
             "field_set": settings.field_set_name,
+            "history": history,
         },
         "employer": employer_block(employer, period, extraction_id),
         "stands": stands,

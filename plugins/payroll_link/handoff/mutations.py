@@ -4,7 +4,9 @@ employment (UPA practice: stands are the truth, mutations follow from two consec
 Pure domain code. The base is the set of stands a.s.r. received for the latest delivered period
 before this one (its latest version), already projected on the product's field set, so only
 fields a.s.r. receives are compared, like for like. Without a base (the employer's first
-delivery) every stand is a hire (plus an exit when it ends in the period).
+delivered period, see ``golive``) every stand carries an ``exchange_start``: the participant
+enters the exchange, which is no event in the payroll. A hire is added only when the employment
+starts inside that period, an exit when it ends inside it.
 
 Ids are ``<period>.<employee_id>.<employment_id>.<kind>[.<child_id>]``: deterministic, and the
 same event keeps its id when a corrected version of the period is sent. Order: employee id,
@@ -16,8 +18,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-KINDS = ("hire", "rehire", "exit", "salary_change", "part_time_change", "address_change",
-         "partner_change", "child_added", "dga_change", "personal_data_correction")
+KINDS = ("exchange_start", "hire", "rehire", "exit", "salary_change", "part_time_change",
+         "address_change", "partner_change", "child_added", "dga_change",
+         "personal_data_correction")
 _ORDER = {kind: index for index, kind in enumerate(KINDS)}
 
 
@@ -88,12 +91,22 @@ class _Maker:
 
 
 def _new(make: _Maker, stand: dict, first: bool, starts: Iterable[tuple[int, str]]) -> list[dict]:
-    """A stand the base lacks: hire, or re-hire when the employee had an earlier employment."""
+    """A stand the base lacks: hire, or re-hire when the employee had an earlier employment.
+
+    In the first delivered period (no base) it is an exchange start, plus a hire when the
+    employment starts inside the period.
+    """
     job = stand["employment"]
-    earlier = any(other != stand["employment_id"] and start < job["start_date"]
-                  for other, start in starts)
-    kind = "rehire" if earlier and not first else "hire"
-    found = [make(stand, kind, job["start_date"], None, {"start_date": job["start_date"]})]
+    found = []
+    if first:
+        found.append(make(stand, "exchange_start", make.start, None,
+                          {"start_date": job["start_date"]}))
+    if not first or job["start_date"] >= make.start:
+        earlier = any(other != stand["employment_id"] and start < job["start_date"]
+                      for other, start in starts)
+        kind = "rehire" if earlier and not first else "hire"
+        found.append(make(stand, kind, job["start_date"], None,
+                          {"start_date": job["start_date"]}))
     if job.get("end_date"):
         found.append(_exit(make, stand, None))
     return found

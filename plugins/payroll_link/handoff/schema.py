@@ -1,7 +1,8 @@
 """The versioned JSON Schema of the stands message, and validation that never quotes values.
 
-``schema/stands-message.v1.json`` (draft 2020-12) is the contract with a.s.r.; a change that
-breaks it gets a new file (v2), never an edit in place. ``validate`` raises
+``schema/stands-message.v2.json`` (draft 2020-12) is the contract with a.s.r.; a change that
+breaks it gets a new file (v3), never an edit in place (v1 stays for messages already sent:
+v2 added the history flag, the exchange_start mutation and the pension base). ``validate`` raises
 ``MessageInvalidError`` whose text and ``problems`` name JSON paths and the failing rule only:
 jsonschema's own messages quote the offending value (a BSN, a salary), so they are dropped.
 
@@ -21,7 +22,7 @@ from jsonschema import Draft202012Validator
 from payroll_link.handoff.errors import MessageInvalidError
 from payroll_link.handoff.fastcheck import compile_schema
 
-SCHEMA_NAME = "stands-message.v1"
+SCHEMA_NAME = "stands-message.v2"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / f"{SCHEMA_NAME}.json"
 MAX_PROBLEMS = 20
 

@@ -30,7 +30,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
-from payroll_link.handoff import ledger
+from payroll_link.handoff import golive, ledger
 from payroll_link.handoff.adapters import Envelope
 from payroll_link.handoff.build import compose
 from payroll_link.handoff.config import load_config
@@ -42,6 +42,7 @@ from payroll_link.handoff.errors import (
 from payroll_link.handoff.message import encode, idempotency_key, with_version
 from payroll_link.handoff.reader import read_inputs
 from payroll_link.handoff.schema import validate
+from payroll_link.handoff.stand_pay import unused_codes
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +51,20 @@ def deliver_period(engine, employer, extraction_id: str, period, adapter, *,
                    config=None) -> dict:
     """Deliver the period's stands if their content changed; return ids and counts.
 
-    Returns ``{action: 'sent'|'unchanged'|'correction', version, replaces_version, receipt_id,
-    stands, mutations: {kind: count}, later_periods, employer_id, period}``.
+    Returns ``{action: 'sent'|'unchanged'|'correction'|'baseline', version, replaces_version,
+    receipt_id, stands, mutations: {kind: count}, later_periods, employer_id, period}``; a period
+    before the employer's first exchange date is kept as baseline (``golive``), not sent.
     """
     employer_id, label = employer.employer_id, period.label
     settings = (config or load_config()).settings_for(employer)
     inputs = read_inputs(engine, employer_id, label, str(extraction_id))
+    _report_unused_codes(settings, inputs, employer_id, label)
+    phase = golive.phase(employer, period)
+    if phase == golive.BASELINE:  # before the first exchange date: build, check, keep
+        return _keep_baseline(engine, employer, period, str(extraction_id), settings, inputs)
     base_stands, latest, confirmed, later = _ledger_state(engine, employer_id, period)
     message, unexplained = compose(inputs, employer, period, str(extraction_id), settings,
-                                   base_stands)
+                                   base_stands, history=phase == golive.HISTORY)
     if unexplained:
         log.warning("%s %s: %d employments delivered as running are gone without an end date",
                     employer_id, label, unexplained)
@@ -75,6 +81,24 @@ def deliver_period(engine, employer, extraction_id: str, period, adapter, *,
                     "re-run them to refresh their mutations", employer_id, label, version,
                     later, replaces)
     return {**result, "later_periods": later if replaces is not None else []}
+
+
+def _keep_baseline(engine, employer, period, extraction_id: str, settings, inputs) -> dict:
+    """Build and validate the period like a delivery, then keep it as baseline (not sent)."""
+    message, _ = compose(inputs, employer, period, extraction_id, settings, None)
+    validate(message, employer_id=employer.employer_id, period=period.label, version=0)
+    log.info("%s %s: %s (%s); not delivered", employer.employer_id, period.label,
+             golive.BASELINE_ACTION, employer.first_exchange_date)
+    return golive.keep_baseline(engine, employer, period, extraction_id, message)
+
+
+def _report_unused_codes(settings, inputs, employer_id: str, label: str) -> None:
+    """Warn when the scheme counts a wage code the company's period has on no line (codes only)."""
+    unused = unused_codes(settings.scheme, inputs.rows.get("wage_code_line", ()))
+    if unused:
+        log.warning("%s %s: scheme %s counts wage codes %s that no wage-code line of the period "
+                    "has; check the scheme against the company's wage-code plan", employer_id,
+                    label, settings.scheme_id, unused)
 
 
 def _ledger_state(engine, employer_id: str, period):
@@ -173,6 +197,7 @@ def _result(row: ledger.Delivery, action: str, receipt: str | None, later: list[
 def summary_line(result: dict) -> str:
     """Return the line the demo prints per employer and period (ids and counts only)."""
     kinds = ", ".join(f"{kind} {count}" for kind, count in result["mutations"].items())
+    version = "-" if result["version"] is None else result["version"]
     return (f"{result['employer_id']:<28} {result['period']:<10} {result['action']:<10} "
-            f"v{result['version']}  stands {result['stands']:>5}  mutations: {kinds or 'none'}  "
-            f"receipt {result['receipt_id']}")
+            f"v{version}  stands {result['stands']:>5}  mutations: {kinds or 'none'}  "
+            f"receipt {result['receipt_id'] or '-'}")

@@ -18,14 +18,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from payroll_link.handoff.errors import HandoffDataError
+from payroll_link.handoff.pension_base import pension_base_block
 from payroll_link.handoff.stand_pay import (
     contract_block,
     covering,
+    days_in_service,
     pensionable_block,
     salary_block,
     wage_hours,
 )
 from payroll_link.handoff.values import iso
+from payroll_link.quality.nl import normalise_postcode
 
 DGA_INCOME_RELATIONSHIP = 17  # SrtIV 17: DGA, not insured for the employee insurances
 _PER_EMPLOYEE = ("personal_info", "address", "contract", "schedule", "salary", "svw", "partner",
@@ -68,8 +71,7 @@ def build_stands(inputs: PeriodInputs, employer, period, settings) -> list[dict]
             f"{employer.employer_id} {period.label}: no personal data published for employees "
             f"{missing[:10]}{' …' if len(missing) > 10 else ''}; the stand set would be "
             "incomplete", employer_id=employer.employer_id, period=period.label)
-    context = _Context(employer, period, settings, grouped,
-                       inputs.rows.get("company_wage_component", []), inputs.warnings)
+    context = _Context(employer, period, settings, grouped, inputs.warnings)
     return [context.stand(job, person_of[job["employee_id"]]) for job in jobs]
 
 
@@ -79,11 +81,16 @@ class _Context:
     period: object
     settings: object
     grouped: dict[str, dict[int, list[dict]]]
-    company_components: list[dict]
     warnings: dict[int, tuple[str, ...]]
 
     def rows(self, entity: str, employee_id: int) -> list[dict]:
         return self.grouped[entity].get(employee_id, [])
+
+    def contract(self, eid: int, contracts: list[dict], lines: list[dict], ref: dt.date,
+                 days: int) -> dict:
+        return contract_block(contracts, _first(self.rows("schedule", eid)),
+                              wage_hours(lines, self.settings.hours_wage_code), ref, days,
+                              self.settings.full_time_hours_per_week)
 
     def stand(self, job: dict, person: dict) -> dict:
         """Return the superset stand of one employment."""
@@ -91,26 +98,29 @@ class _Context:
         ended = job.get("end_date") is not None and job["end_date"] <= period.end
         ref = job["end_date"] if ended else period.end
         lines, contracts = self.rows("wage_code_line", eid), self.rows("contract", eid)
-        contract = contract_block(contracts, _first(self.rows("schedule", eid)),
-                                  wage_hours(lines, settings.hours_wage_code), ref,
-                                  period.frequency, settings.full_time_hours_per_week)
+        days = days_in_service(period, job)
+        contract = self.contract(eid, contracts, lines, ref, days[0])
         svw_row = _first(self.rows("svw", eid))
         svw = svw_block(svw_row)
         # NumIV: the covering contract's, else the SVW snapshot's (pension-handoff.md §3.1).
         sequence = (covering(contracts, ref) or svw_row or {}).get("employment_sequence_tax_id")
+        pensionable = pensionable_block(settings.scheme_id, settings.scheme, lines,
+                                        period.frequency)
+        dga = is_dga(self.employer, person, svw)
+        base = pension_base_block(settings, period, pensionable, contract, days, dga)
         return {
             "employee_id": eid,
             "employment_id": job["employment_id"],
             "identity": identity_block(person),
             "address": address_block(self.rows("address", eid)),
-            "employment": employment_block(job, sequence, ended),
+            "employment": employment_block(job, sequence, ended, days),
             "contract": contract,
             "salary": salary_block(self.rows("salary", eid), ref, job["start_date"], contract,
                                    period.frequency),
-            "pensionable": pensionable_block(settings.scheme_id, settings.scheme, lines,
-                                             self.company_components, period.frequency),
+            "pensionable": pensionable,
+            "pension_base": base,
             "svw": svw,
-            "dga": is_dga(self.employer, person, svw),
+            "dga": dga,
             "partner": partner_block(_first(self.rows("partner", eid)), ref),
             "children": children_block(self.rows("child", eid), ref),
             "quality_warnings": list(self.warnings.get(eid, ())),
@@ -141,24 +151,44 @@ def address_block(addresses: list[dict]) -> dict | None:
         return None
     row = min(addresses, key=lambda a: (not a.get("is_default"),
                                         a.get("address_type") != "HomeAddress", a["address_id"]))
+    country = country_code(row.get("country_iso_code"))
+    code = row.get("postal_code")
     return {
         "street": row.get("street"),
         "house_number": row.get("house_number"),
         "house_number_addition": row.get("house_number_addition") or None,
-        "postal_code": row.get("postal_code"),
+        # DQ4: a Dutch postcode goes out as 1234AB (no space, upper case); foreign ones as given
+        "postal_code": (normalise_postcode(code) or None) if country == "NL"
+        else (code.strip() or None if code else None),
         "city": row.get("city"),
-        "country": row.get("country_iso_code"),
+        "country": country,
     }
 
 
-def employment_block(job: dict, sequence: int | None, ended: bool) -> dict:
-    """Return the employment: dates, end reason (not in Nmbrs' employment data) and NumIV."""
+def country_code(value: str | None) -> str | None:
+    """Return the ISO 3166-1 alpha-2 code (upper case); empty means NL, as Nmbrs defaults it.
+
+    Anything else than two letters is no country code a.s.r. can read: None (the quality gate's
+    address.house_number rule already refuses a foreign address without a 2-letter code).
+    """
+    text = (value or "").strip().upper()
+    if not text:
+        return "NL"
+    return text if len(text) == 2 and text.isalpha() and text.isascii() else None
+
+
+def employment_block(job: dict, sequence: int | None, ended: bool,
+                     days: tuple[int, int]) -> dict:
+    """Return the employment: dates, end reason (not in Nmbrs' employment data), NumIV and the
+    calendar days of the period it covers (fewer than the period's days: a partial period)."""
     return {
         "start_date": iso(job["start_date"]),
         "end_date": iso(job["end_date"]) if ended else None,
         "end_reason": None,  # Employment_GetAll has no reason; CdRdnEindArbov is a known gap
         "initial_start_date": iso(job.get("initial_start_date")),
         "income_relationship_number": sequence,
+        "days_in_service": days[0],
+        "days_in_period": days[1],
     }
 
 

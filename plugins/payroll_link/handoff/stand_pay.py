@@ -7,7 +7,9 @@ from the first source that is valid on the stand's reference date:
 
 1. the contract row whose start/end cover the reference date;
 2. the schedule, when its start date is on or before the reference date;
-3. the hours paid in the period (``hours_wage_code``, default 1100 "Uren") ÷ weeks per period.
+3. the hours paid in the period (``hours_wage_code``, default 1100 "Uren") ÷ the weeks the
+   employee was in service in it: calendar days in service ÷ 7 (a 25-, 28- or 32-day 4-weekly
+   period and a month alike).
 
 The source used is written in ``contract.hours_source``; no source leaves hours ``null``.
 """
@@ -15,10 +17,11 @@ The source used is written in ``contract.hours_source``; no source leaves hours 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from payroll_link.handoff.values import (
     ANNUALISATION,
+    CENT,
     PERIOD_WEEKS,
     factor,
     hours,
@@ -39,11 +42,18 @@ def covering(rows: list[dict], day: dt.date) -> dict | None:
     return max(hits, key=lambda r: (r["start_date"], r.get("contract_id") or 0), default=None)
 
 
+def days_in_service(period, job: dict) -> tuple[int, int]:
+    """Return (calendar days of the period the employment covers, days of the period)."""
+    first = max(period.start, job["start_date"])
+    last = min(period.end, job["end_date"]) if job.get("end_date") else period.end
+    return max(0, (last - first).days + 1), (period.end - period.start).days + 1
+
+
 def contract_block(contracts: list[dict], schedule: dict | None, wage_hours: Decimal | None,
-                   ref: dt.date, frequency: str, full_time: Decimal) -> dict:
+                   ref: dt.date, days: int, full_time: Decimal) -> dict:
     """Return the contract group: type, hours per week and part-time factor valid on `ref`."""
     row = covering(contracts, ref)
-    per_week, source = _hours(row, schedule, wage_hours, ref, frequency)
+    per_week, source = _hours(row, schedule, wage_hours, ref, days)
     indefinite = row.get("indefinite") if row else None
     return {
         "contract_id": row["contract_id"] if row else None,
@@ -58,7 +68,7 @@ def contract_block(contracts: list[dict], schedule: dict | None, wage_hours: Dec
     }
 
 
-def _hours(row, schedule, wage_hours, ref, frequency) -> tuple[Decimal | None, str | None]:
+def _hours(row, schedule, wage_hours, ref, days) -> tuple[Decimal | None, str | None]:
     if row is not None and row.get("hours_per_week") is not None:
         return to_decimal(row["hours_per_week"]), "contract"
     if schedule and schedule.get("start_date") and schedule["start_date"] <= ref:
@@ -68,8 +78,8 @@ def _hours(row, schedule, wage_hours, ref, frequency) -> tuple[Decimal | None, s
         if any(value is not None for value in week2):  # a two-week rota: average the weeks
             total = (total + sum(v or Decimal(0) for v in week2)) / 2
         return total, "schedule"
-    if wage_hours is not None:
-        return wage_hours / PERIOD_WEEKS[frequency], "wage_code"
+    if wage_hours is not None and days > 0:
+        return wage_hours * 7 / days, "wage_code"
     return None, None
 
 
@@ -90,7 +100,8 @@ def salary_block(salaries: list[dict], ref: dt.date, employment_start: dt.date,
                                         to_decimal(contract["full_time_hours_per_week"]),
                                         frequency)
     times = ANNUALISATION[frequency]
-    return {
+    full_time, actual = _cents(full_time), _cents(actual)
+    return {  # annual = the delivered (rounded) period amount × 12 or 13, exactly
         "salary_type": kind,
         "amount": rate(value),
         "valid_from": iso(max(row["start_date"], employment_start)),
@@ -100,6 +111,10 @@ def salary_block(salaries: list[dict], ref: dt.date, employment_start: dt.date,
         "annual_amount": money(actual * times) if actual is not None else None,
         "annualisation_factor": times,
     }
+
+
+def _cents(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(money(value))
 
 
 def _period_amounts(kind, value, per_week, part, full_week, frequency):
@@ -115,28 +130,33 @@ def _period_amounts(kind, value, per_week, part, full_week, frequency):
 
 
 def pensionable_block(scheme_id: str | None, scheme, wage_lines: list[dict],
-                      company_components: list[dict], frequency: str) -> dict | None:
-    """Return the pensionable group: the scheme's components summed from the period's data."""
+                      frequency: str) -> dict | None:
+    """Return the pensionable group: the scheme's codes summed over the employee's own lines.
+
+    Each component is rounded to the cent; ``period_total`` is their sum and ``annual_total``
+    that sum × 12 or × 13, so both follow exactly from the delivered components.
+    """
     if scheme is None:
         return None
     by_code: dict[int, Decimal] = {}
     for line in wage_lines:
         by_code[line["code"]] = by_code.get(line["code"], Decimal(0)) + to_decimal(line["value"])
-    company: dict[tuple[str, int], Decimal] = {}
-    for row in company_components:
-        key = (row["kind"], row["code"])
-        company[key] = company.get(key, Decimal(0)) + (to_decimal(row.get("value")) or 0)
     components, total = [], Decimal(0)
     for item in scheme.components:
-        if item.source == "wage_code":
-            amount = by_code.get(item.code, Decimal(0))
-        else:
-            amount = company.get((item.source.removeprefix("company_"), item.code), Decimal(0))
+        amount = by_code.get(item.code, Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
         total += amount
         components.append({"name": item.name, "source": item.source, "code": item.code,
                            "amount": money(amount)})
     return {"scheme": scheme_id, "components": components, "period_total": money(total),
             "annual_total": money(total * ANNUALISATION[frequency])}
+
+
+def unused_codes(scheme, wage_lines) -> list[int]:
+    """Return the scheme's codes that appear on no wage-code line of the period (any employee)."""
+    if scheme is None:
+        return []
+    used = {line["code"] for line in wage_lines}
+    return sorted(scheme.codes() - used)
 
 
 def wage_hours(wage_lines: list[dict], code: int | None) -> Decimal | None:

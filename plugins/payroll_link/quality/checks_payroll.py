@@ -94,6 +94,37 @@ CHECKS: dict[str, tuple[str, str, dict]] = {
         "select distinct l.employee_id as key, exists (select 1 from staff s where "
         "s.employee_id = l.employee_id) as ok from lines l",
         "employee_id", {}),
+    # A hire or exit inside the period (fewer calendar days in service than the period has)
+    # whose pay under :salary_code is at least a full period's: the salary in force at the
+    # period end, times the part-time factor for a full-time salary (type 1: contract hours /
+    # full-time week, else the schedule's percentage; a leaver has no current contract), as is
+    # for a part-time salary (type 2). Nmbrs pro-rates by calendar days; a full period's pay
+    # for 2 days in service is a sign the run did not.
+    "partial_period_pay": (
+        "with served as (select j.employee_id, sum(least(coalesce(j.end_date, x.p_end), "
+        "x.p_end) - greatest(j.start_date, x.p_start) + 1) as days, max(x.p_end - x.p_start + 1) "
+        f"as period_days from jobs j cross join x where {_VALID_JOB} and j.start_date <= x.p_end "
+        "and (j.end_date is null or j.end_date >= x.p_start) group by j.employee_id), paid as "
+        "(select employee_id, sum(value) as amount from lines where code = :salary_code group by "
+        "employee_id), hours as (select distinct on (c.employee_id) c.employee_id, "
+        "c.hours_per_week from contracts c order by c.employee_id, c.start_date desc), full_pay as "
+        "(select se.employee_id, round(case se.salary_type when 1 then se.value * "
+        "coalesce(h.hours_per_week / :fulltime_hours, r.parttime_percentage / 100.0, 1) when 2 "
+        "then se.value end, 2) as amount from salary_at_end se left join hours h on "
+        "h.employee_id = se.employee_id left join schedules r on r.employee_id = se.employee_id) "
+        "select "
+        "s.employee_id as key, p.amount < f.amount - 0.01 as ok from served s join paid p on "
+        "p.employee_id = s.employee_id join full_pay f on f.employee_id = s.employee_id where "
+        "s.days < s.period_days and f.amount > 0",
+        "employee_id", {"salary_code": "number"}),
+    # What the stand shows as contract type (Indefinite) and nature (EmployementType): the
+    # contract covering the period end, else the latest one starting in the period.
+    "contract_type_present": (
+        "select a.employee_id as key, exists (select 1 from contracts c where c.employee_id = "
+        "a.employee_id and c.start_date <= x.p_end and (c.end_date is null or c.end_date >= "
+        "x.p_start) and c.indefinite is not null and c.employment_type is not null) as ok "
+        "from active a cross join x",
+        "employee_id", {}),
     "has_rows": (
         "select p.employee_id as key, exists (select 1 from published.:entity e where "
         "e._extraction_id = x.xid and e.employee_id = p.employee_id) as ok from :population p "

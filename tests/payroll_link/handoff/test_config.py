@@ -58,3 +58,48 @@ def test_a_field_set_must_keep_the_fields_stands_and_mutations_rest_on(tmp_path)
         "employment: [start_date, end_date,", "employment: [", 1))
     with pytest.raises(HandoffConfigError, match=r"pension.employment: field 'start_date'"):
         load_config(folder)
+
+
+@pytest.mark.parametrize("source", ["company_fixed", "company_var"])
+def test_a_company_level_component_in_a_scheme_is_refused(tmp_path, source):
+    folder = tmp_path / "handoff"
+    shutil.copytree(CONFIG_DIR, folder)
+    schemes = folder / "schemes.yaml"
+    schemes.write_text(schemes.read_text().replace(
+        "- {name: holiday_allowance, source: wage_code, code: 2000}",
+        "- {name: holiday_allowance, source: wage_code, code: 2000}\n"
+        f"      - {{name: fixed_allowance, source: {source}, code: 5010}}", 1))
+    with pytest.raises(HandoffConfigError,
+                       match=rf"components.2.source: .*'{source}' is a company-level setting"):
+        load_config(folder)
+
+
+def test_the_repo_schemes_count_no_company_level_component():
+    for scheme in load_config().schemes.values():
+        assert {item.source for item in scheme.components} == {"wage_code"}
+
+
+def test_scheme_codes_missing_from_the_periods_lines_are_reported():
+    from payroll_link.handoff.stand_pay import unused_codes
+
+    scheme = load_config().schemes["asr_pension_standard"]
+    lines = [{"code": 1000, "value": 1}, {"code": 1100, "value": 1}]
+    assert unused_codes(scheme, lines) == [2000]
+    assert unused_codes(scheme, lines + [{"code": 2000, "value": 0}]) == []
+
+
+def test_a_pension_base_needs_a_known_figures_table(tmp_path):
+    folder = tmp_path / "handoff"
+    shutil.copytree(CONFIG_DIR, folder)
+    schemes = folder / "schemes.yaml"
+    schemes.write_text(schemes.read_text().replace("figures: fiscal", "figures: nope", 1))
+    with pytest.raises(HandoffConfigError, match=r"pension_base.figures: unknown table 'nope'"):
+        load_config(folder)
+
+
+def test_the_figures_table_holds_the_published_yearly_figures():
+    table = load_config().figures["fiscal"]
+    assert {year: (row.franchise, row.maximum) for year, row in table.years.items()} == {
+        2024: (Decimal(17545), Decimal(137800)), 2025: (Decimal(18475), Decimal(137800)),
+        2026: (Decimal(19172), Decimal(137800))}
+    assert "S-FIG-PME" in table.source and table.version

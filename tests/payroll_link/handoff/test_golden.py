@@ -5,6 +5,10 @@ message of the last period with the mutations against the one before, and compar
 with ``golden/<case>.json``. The extraction id is the only field that differs between runs (it
 is lineage, outside the content hash); it is written as the zero UUID before comparing.
 
+The golden bytes come from the code itself, so they show change, not truth: the values are
+checked against hand-computed fixtures in test_fixture_stand.py and test_pension_base.py, and
+against the delivered amounts in test_numbers.py (see golden/README.md).
+
 Regenerate after an intended change of the stand, mutation or message format (then review the
 diff and bump the schema version if a.s.r. would notice):
 

@@ -44,7 +44,7 @@ def test_a_built_message_is_valid_and_its_top_level_is_fixed():
     built = message()
     validate(built)
     assert list(built) == ["schema", "message", "employer", "stands", "mutations", "summary"]
-    assert built["summary"] == {"stands": 3, "mutations": {"hire": 3}}
+    assert built["summary"] == {"stands": 3, "mutations": {"exchange_start": 3}}
 
 
 def test_an_invalid_message_names_paths_and_rules_never_values():
@@ -106,6 +106,14 @@ def _broken_variants(base: dict):
         lambda m: m["mutations"][0].update(kind="promotion"),
         lambda m: m["mutations"][0].update(mutation_id="2026-10.101.1011.hire.x"),
         lambda m: m["summary"]["mutations"].update(hire=0),
+        lambda m: m["message"].update(history="no"),
+        lambda m: m["stands"][0]["address"].update(postal_code="1234 AB"),
+        lambda m: m["stands"][0]["pensionable"]["components"][0].update(source="company_fixed"),
+        lambda m: m["stands"][0]["pension_base"].update(base="12.5"),
+        lambda m: m["stands"][0]["pension_base"].pop("franchise"),
+        lambda m: m["stands"][0]["employment"].update(days_in_service=-1),
+        lambda m: m["mutations"][0].update(kind="exchange_begin"),
+        lambda m: m["message"].pop("history"),
         lambda m: m["summary"]["mutations"].update(bonus=1),
         lambda m: m["stands"].append("not a stand"),
     ]
@@ -120,6 +128,20 @@ def test_fast_check_agrees_with_jsonschema_on_valid_and_broken_messages():
     assert fast_check()(base) and not reference_problems(base)
     for index, variant in _broken_variants(base):
         assert fast_check()(variant) == (not reference_problems(variant)), index
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: m["stands"][0]["address"].update(postal_code="1234 AB"),  # DQ4 form for NL
+    lambda m: m["stands"][0]["pensionable"]["components"][0].update(source="company_fixed"),
+    lambda m: m["stands"][0]["pension_base"].update(base="12.5"),
+    lambda m: m["stands"][0]["pension_base"].pop("franchise"),
+    lambda m: m["mutations"][0].update(kind="exchange_begin"),
+    lambda m: m["message"].pop("history"),
+])
+def test_v2_refuses_what_an_administrator_cannot_use(edit):
+    variant = message()
+    edit(variant)
+    assert reference_problems(variant) and not fast_check()(variant)
 
 
 def test_content_hash_ignores_extraction_and_version_but_not_content():

@@ -26,12 +26,17 @@ def kinds(mutations):
     return [(m["employee_id"], m["kind"]) for m in mutations]
 
 
-def test_first_delivery_holds_a_hire_per_stand_and_exits_in_the_period():
-    rows = inputs(employee(101), employee(102, end=dt.date(2026, 10, 20)))
+def test_first_delivery_starts_the_exchange_for_every_stand_not_a_hire():
+    rows = inputs(employee(101), employee(102, end=dt.date(2026, 10, 20)),
+                  employee(103, start=dt.date(2026, 10, 12)))  # hired inside the period
     mutations, unexplained = derive_mutations(stands_of(rows), None, rows.rows["employment"],
                                               MONTH)
-    assert kinds(mutations) == [(101, "hire"), (102, "hire"), (102, "exit")]
-    assert mutations[0]["effective_date"] == "2020-01-01" and mutations[0]["is_retroactive"]
+    assert kinds(mutations) == [(101, "exchange_start"), (102, "exchange_start"), (102, "exit"),
+                                (103, "exchange_start"), (103, "hire")]
+    start = mutations[0]
+    assert start["effective_date"] == "2026-10-01" and not start["is_retroactive"]
+    assert start["new"] == {"start_date": "2020-01-01"} and start["old"] is None
+    assert mutations[-1]["effective_date"] == "2026-10-12"
     assert unexplained == 0
 
 
@@ -132,4 +137,4 @@ def test_only_fields_the_product_carries_are_compared():
 def test_counts_follow_the_catalogue_order():
     mutations = [{"kind": "exit"}, {"kind": "hire"}, {"kind": "exit"}]
     assert list(count_by_kind(mutations).items()) == [("hire", 1), ("exit", 2)]
-    assert KINDS[0] == "hire" and len(KINDS) == 10
+    assert KINDS[:2] == ("exchange_start", "hire") and len(KINDS) == 11

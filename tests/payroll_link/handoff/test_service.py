@@ -48,7 +48,8 @@ def test_three_periods_yield_exactly_the_scripted_mutations(
         results.append(deliver_period(warehouse_engine, bakkerij, part.extraction_id, period,
                                       https_adapter, config=handoff_config))
     first, *later = results
-    assert first["action"] == "sent" and first["mutations"]["hire"] == first["stands"]
+    assert first["action"] == "sent"
+    assert first["mutations"]["exchange_start"] == first["stands"]
     for index, result in enumerate(later, start=1):
         assert result["action"] == "sent" and result["version"] == 1
         assert result["mutations"] == {"hire": 1, "exit": 1, "salary_change": 1,
@@ -231,3 +232,20 @@ def _quality_run(engine, extraction_id, employer_id, passed, flags=()):
             conn.execute(text("insert into ops.quality_flag values (:q, :x, :r, :s, :e)"),
                          {"q": run_id, "x": extraction_id, "r": rule, "s": severity,
                           "e": employee})
+
+
+def test_a_scheme_code_the_company_never_books_is_reported_by_code_only(
+        extract_at, bakkerij, warehouse_engine, https_adapter, handoff_config, caplog):
+    from payroll_link.handoff.schemes import Component
+
+    scheme = handoff_config.schemes["asr_pension_standard"]
+    odd = scheme.model_copy(update={"components": (
+        *scheme.components, Component(name="shift_allowance", source="wage_code", code=7777))})
+    config = handoff_config.model_copy(update={"schemes": {**handoff_config.schemes,
+                                                           "asr_pension_standard": odd}})
+    part, period = extract_at(2001, "monthly", 2026, 9)
+    with caplog.at_level("WARNING", logger="payroll_link.handoff.service"):
+        deliver_period(warehouse_engine, bakkerij, part.extraction_id, period, https_adapter,
+                       config=config)
+    [warning] = [r.getMessage() for r in caplog.records if "wage codes" in r.getMessage()]
+    assert "asr_pension_standard" in warning and "[7777]" in warning

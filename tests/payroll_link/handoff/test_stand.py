@@ -74,11 +74,38 @@ def test_a_contract_starting_after_the_period_falls_back_to_the_schedule():
 def test_without_contract_or_schedule_the_paid_hours_give_the_factor():
     rows = employee(101, contract_start=dt.date(2026, 11, 1))
     rows["wage_code_line"].append({**rows["wage_code_line"][0], "code": 1100,
-                                   "value": Decimal("164.67")})  # 38 h × 52/12
+                                   "value": Decimal("168.29")})  # 38 h × 31 days / 7
     stand = one(inputs(rows))
     assert stand["contract"]["hours_source"] == "wage_code"
-    assert stand["contract"]["hours_per_week"] == "38.00"
+    assert stand["contract"]["hours_per_week"] == "38.00"  # 168.29 × 7 / 31 = 38.0010
     assert stand["contract"]["part_time_factor"] == "1.0000"
+
+
+@pytest.mark.parametrize(("number", "days", "paid", "per_week"), [
+    (1, 25, "100.00", "28.00"),    # 2026 P1: 1-25 Jan; 100 h / (25 / 7 weeks) = 28.00
+    (5, 28, "100.00", "25.00"),    # a regular 28-day period: 100 / 4 = 25.00
+    (13, 32, "100.00", "21.88"),   # 2026 P13: 30 Nov-31 Dec; 100 / (32 / 7) = 21.875
+])
+def test_paid_hours_per_week_use_the_days_of_four_weekly_periods(number, days, paid, per_week):
+    period = get_period("four_weekly", 2026, number)
+    assert (period.end - period.start).days + 1 == days
+    rows = employee(101, contract_start=dt.date(2027, 1, 1))
+    rows["wage_code_line"].append({**rows["wage_code_line"][0], "code": 1100,
+                                   "value": Decimal(paid)})
+    stand = one(inputs(rows), employer(frequency="four_weekly"), period=period)
+    assert stand["contract"]["hours_per_week"] == per_week
+    assert stand["employment"]["days_in_period"] == days
+
+
+def test_hours_of_a_partial_period_are_per_week_in_service():
+    # Hired 2026-10-22: 10 of October's 31 days; paid 38 × 10 / 7 = 54.29 h.
+    rows = employee(101, start=dt.date(2026, 10, 22), contract_start=dt.date(2026, 11, 1))
+    rows["wage_code_line"].append({**rows["wage_code_line"][0], "code": 1100,
+                                   "value": Decimal("54.29")})
+    stand = one(inputs(rows))
+    assert (stand["employment"]["days_in_service"], stand["employment"]["days_in_period"]) == (
+        10, 31)
+    assert stand["contract"]["hours_per_week"] == "38.00"  # 54.29 × 7 / 10 = 38.003
 
 
 def test_salary_valid_in_the_period_is_annualised_by_12_monthly_and_13_four_weekly():
@@ -101,18 +128,38 @@ def test_hourly_wage_is_turned_into_period_amounts_with_the_contract_hours():
     rows["salary"][0].update(salary_type=3, value=Decimal("18.4567"))
     salary = one(inputs(rows))["salary"]
     assert salary["salary_type"] == "gross_hourly" and salary["amount"] == "18.4567"
-    assert salary["period_amount"] == "1519.60"  # 18.4567 × 19 × 52/12
+    assert salary["period_amount"] == "1519.60"  # 18.4567 × 19 × 52/12 = 1519.6017
+    # The annual amount follows from the delivered period amount: 1519.60 × 12 = 18235.20
+    # (from the unrounded amount it would be 18235.22).
+    assert salary["annual_amount"] == "18235.20"
+    assert salary["full_time_period_amount"] == "3039.20"  # 18.4567 × 38 × 52/12 = 3039.2033
+    assert salary["full_time_annual_amount"] == "36470.40"  # 3039.20 × 12
 
 
-def test_pensionable_components_follow_the_scheme_mapping():
+def test_pensionable_components_are_the_employees_own_wage_codes_only():
+    # The company has fixed component 5010 (45.00, see synthetic.inputs): never counted.
     stand = one(inputs(employee(101, salary="3000.00")))
     assert stand["pensionable"]["scheme"] == "asr_pension_standard"
-    assert [(c["name"], c["amount"]) for c in stand["pensionable"]["components"]] == [
-        ("base_salary", "3000.00"), ("holiday_allowance", "240.00"), ("fixed_allowance", "45.00")]
-    assert stand["pensionable"]["period_total"] == "3285.00"
-    assert stand["pensionable"]["annual_total"] == "39420.00"
+    assert [(c["name"], c["source"], c["code"], c["amount"])
+            for c in stand["pensionable"]["components"]] == [
+        ("base_salary", "wage_code", 1000, "3000.00"),
+        ("holiday_allowance", "wage_code", 2000, "240.00")]  # 3000 × 0.08
+    assert stand["pensionable"]["period_total"] == "3240.00"
+    assert stand["pensionable"]["annual_total"] == "38880.00"  # 3240.00 × 12
     other = one(inputs(employee(101)), scheme="asr_pension_base_only")
     assert [c["name"] for c in other["pensionable"]["components"]] == ["base_salary"]
+
+
+def test_a_code_summed_over_runs_is_rounded_per_component_before_the_total():
+    rows = employee(101, salary="1000.00")
+    rows["wage_code_line"] = [  # two runs: 1000.004 + 0.003 -> 1000.01 (rounded once)
+        {**rows["wage_code_line"][0], "run_id": 1, "value": Decimal("1000.004")},
+        {**rows["wage_code_line"][0], "run_id": 2, "value": Decimal("0.003")},
+        {**rows["wage_code_line"][1], "value": Decimal("80.005")}]  # -> 80.01
+    pensionable = one(inputs(rows))["pensionable"]
+    assert [c["amount"] for c in pensionable["components"]] == ["1000.01", "80.01"]
+    assert pensionable["period_total"] == "1080.02"
+    assert pensionable["annual_total"] == "12960.24"  # 1080.02 × 12
 
 
 def test_dga_is_the_registry_number_or_srtiv_17():
@@ -152,3 +199,17 @@ def test_income_insurance_field_set_drops_bsn_address_family_and_pension_bases()
     assert shown["identity"]["birth_date"] and shown["salary"]["annual_amount"]
     pensioenwet = settings(emp, field_set="income_insurance_pensioenwet").field_set
     assert "bsn" in project(stand, pensioenwet)["identity"]
+
+
+@pytest.mark.parametrize(("postcode", "country", "sent"), [
+    ("7823 nw", "NL", ("7823NW", "NL")),     # DQ4: no space, upper case
+    (" 7823NW ", "nl", ("7823NW", "NL")),
+    ("7823 NW", None, ("7823NW", "NL")),     # no country: Nmbrs' default, the Netherlands
+    ("10115", "de", ("10115", "DE")),        # foreign postcodes go as given
+    ("B-1000", "BEL", ("B-1000", None)),     # not an ISO 3166 alpha-2 code: not sent
+])
+def test_postcode_and_country_go_out_in_the_administrators_form(postcode, country, sent):
+    rows = employee(101)
+    rows["address"][0].update(postal_code=postcode, country_iso_code=country)
+    address = one(inputs(rows))["address"]
+    assert (address["postal_code"], address["country"]) == sent
