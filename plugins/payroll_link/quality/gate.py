@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from payroll_link.logs import quiet_libraries
 from payroll_link.periods import PayrollPeriod, PeriodError
 from payroll_link.quality import report, store
 from payroll_link.quality.errors import QualityError, QualityGateError, QualityStateError
@@ -46,6 +47,7 @@ def validate_period(engine: Engine, employer: Employer, extraction_id: str,
     errors and warnings (failed rules per severity), rules [{rule_id, severity, evaluated,
     failed_count, key}] and docs_index. Warnings never block; call ``enforce`` for errors.
     """
+    quiet_libraries()  # GX logs hundreds of INFO lines per run; the verdict must lead the log
     ruleset = ruleset or load_ruleset(employer.product)
     extraction_id = _check_published(engine, employer.employer_id, extraction_id, period)
     context = _context(engine, employer, extraction_id, period, ruleset)
@@ -60,7 +62,7 @@ def validate_period(engine: Engine, employer: Employer, extraction_id: str,
                                                ruleset), outcomes)
     store.save_run(engine, run, outcomes, str(index))
     summary = _summary(quality_run_id, employer, period, extraction_id, ruleset, outcomes, index)
-    _log(summary)
+    _log(summary, compared=context.previous_extraction_id is not None)
     return summary
 
 
@@ -102,9 +104,6 @@ def _context(engine: Engine, employer: Employer, extraction_id: str, period: Pay
         previous = _published_extraction(engine, employer.employer_id, period.previous().label)
     except PeriodError:  # e.g. the four-weekly table lacks the previous year
         previous = None
-    if previous is None:
-        log.info("no published previous period for %s %s: comparisons are skipped",
-                 employer.employer_id, period.label)
     return RunContext(
         extraction_id=extraction_id, previous_extraction_id=previous,
         dga_number=employer.dga.employee_number if employer.dga else None,
@@ -154,12 +153,18 @@ def _summary(quality_run_id: str, employer: Employer, period: PayrollPeriod,
             "warnings": warnings, "rules": rules, "docs_index": str(index)}
 
 
-def _log(summary: dict) -> None:
+def _log(summary: dict, *, compared: bool = True) -> None:
+    """Log the verdict first, then each failed rule with its counts, then the quality page."""
+    log.info("quality gate %s for %s %s: %d error and %d warning rules failed "
+             "(rule set %s, quality run %s)",
+             "PASSED" if summary["passed"] else "FAILED", summary["employer_id"],
+             summary["period"], summary["errors"], summary["warnings"],
+             summary["ruleset_version"], summary["quality_run_id"])
     for rule in summary["rules"]:
         if rule["failed_count"]:
-            log.warning("quality rule %s (%s) flagged %d of %d", rule["rule_id"],
+            log.warning("failed rule %s (%s): %d of %d flagged", rule["rule_id"],
                         rule["severity"], rule["failed_count"], rule["evaluated"])
-    log.info("quality run %s of %s %s: %s, %d error and %d warning rules failed; Data Docs: %s",
-             summary["quality_run_id"], summary["employer_id"], summary["period"],
-             "passed" if summary["passed"] else "FAILED", summary["errors"],
-             summary["warnings"], summary["docs_index"])
+    log.info("quality page: file://%s (Great Expectations detail: gx/index.html beside it)",
+             summary["docs_index"])
+    if not compared:
+        log.info("no published previous period: comparisons with it were skipped")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from payroll_link.logs import quiet_libraries
 from payroll_link.quality.errors import QualityRuleError
 from payroll_link.quality.ruleset import Rule
 
@@ -41,6 +42,7 @@ def run_checkpoint(url: str, rules: Sequence[tuple[Rule, str]], docs_dir: Path,
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
+    quiet_libraries()  # again: importing GX set one of its loggers to INFO
     context = _context(gx, docs_dir)
     source = context.data_sources.add_postgres("warehouse", connection_string=url)
     asset = source.add_table_asset("extraction", table_name="extraction", schema_name="ops")
