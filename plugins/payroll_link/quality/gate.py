@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from payroll_link.logs import quiet_libraries
 from payroll_link.periods import PayrollPeriod, PeriodError
 from payroll_link.quality import report, store
+from payroll_link.quality.docs_retention import Retention, prune
 from payroll_link.quality.errors import QualityError, QualityGateError, QualityStateError
 from payroll_link.quality.evaluate import Outcome, RunContext, evaluate, gx_query
 from payroll_link.quality.ruleset import RuleSet, load_ruleset
@@ -54,15 +55,20 @@ def validate_period(engine: Engine, employer: Employer, extraction_id: str,
     run = store.RunRecord(str(uuid.uuid4()), extraction_id, employer.employer_id, period.label,
                           employer.product, ruleset.version, dt.datetime.now(dt.UTC))
     quality_run_id = run.quality_run_id
-    folder = _docs_folder(docs_root, employer.employer_id, period.label, quality_run_id)
+    root = Path(docs_root) if docs_root is not None else default_docs_root()
+    folder = root / employer.employer_id / period.label / quality_run_id
     outcomes = evaluate(engine, ruleset.rules, context)
     _run_gx(engine, ruleset, context, folder, f"{employer.employer_id}.{period.label}",
-            quality_run_id, outcomes)
+            quality_run_id, outcomes, root / "_static")
     index = report.write_index(folder, _header(employer, period, extraction_id, quality_run_id,
                                                ruleset), outcomes)
     store.save_run(engine, run, outcomes, str(index))
     summary = _summary(quality_run_id, employer, period, extraction_id, ruleset, outcomes, index)
     _log(summary, compared=context.previous_extraction_id is not None)
+    removed = prune(root, Retention.from_env(), employer.employer_id)
+    if removed:
+        log.info("retention: removed %d older quality site(s) of %s", len(removed),
+                 employer.employer_id)
     return summary
 
 
@@ -113,19 +119,14 @@ def _context(engine: Engine, employer: Employer, extraction_id: str, period: Pay
                         else ruleset.settings_for(employer.employer_id).fulltime_hours))
 
 
-def _docs_folder(root: Path | None, employer_id: str, label: str, quality_run_id: str) -> Path:
-    folder = Path(root) if root is not None else default_docs_root()
-    return folder / employer_id / label / quality_run_id
-
-
 def _run_gx(engine: Engine, ruleset: RuleSet, context: RunContext, folder: Path, name: str,
-            run_name: str, outcomes: list[Outcome]) -> None:
+            run_name: str, outcomes: list[Outcome], static_root: Path) -> None:
     """Validate through GX (Data Docs in ``folder/gx``) and require GX to agree with the gate."""
     from payroll_link.quality.gx_validation import run_checkpoint
 
     url = engine.url.render_as_string(hide_password=False)
     queries = [(rule, gx_query(rule, context)) for rule in ruleset.rules]
-    verdicts, _ = run_checkpoint(url, queries, folder / "gx", name, run_name)
+    verdicts, _ = run_checkpoint(url, queries, folder / "gx", name, run_name, static_root)
     for outcome in outcomes:
         verdict = verdicts.get(outcome.rule.id)
         if verdict is None or verdict.observed != outcome.failed \
