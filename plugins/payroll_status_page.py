@@ -12,6 +12,9 @@ from __future__ import annotations
 from airflow.plugins_manager import AirflowPlugin
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from payroll_link.registry import RegistryError
 
 URL_PREFIX = "/koppeling"
 
@@ -41,6 +44,21 @@ def _base(request: Request) -> str:
     return request.scope.get("root_path", "").rstrip("/")
 
 
+@app.exception_handler(SQLAlchemyError)
+async def _warehouse_down(request: Request, exc: SQLAlchemyError):
+    from payroll_link.overview import render
+
+    # Only the class: a driver's message may carry the connection URL.
+    return HTMLResponse(render.unavailable_page("The warehouse", type(exc).__name__), 503)
+
+
+@app.exception_handler(RegistryError)
+async def _registry_broken(request: Request, exc: RegistryError):
+    from payroll_link.overview import render
+
+    return HTMLResponse(render.unavailable_page("The employer registry", exc.reason), 503)
+
+
 @app.get("/", response_class=HTMLResponse)
 def overview(request: Request) -> str:
     """One row per employer of the registry."""
@@ -48,9 +66,10 @@ def overview(request: Request) -> str:
     from payroll_link.overview import model, render
 
     today = model.today_in_amsterdam()
+    registry = runtime.registry()
     with runtime.warehouse().engine.connect() as conn:
-        rows = model.employer_rows(conn, runtime.registry().employers, today)
-    return render.overview_page(_base(request), rows, today)
+        rows = model.employer_rows(conn, registry.employers, today)
+    return render.overview_page(_base(request), rows, today, [str(e) for e in registry.errors])
 
 
 @app.get("/employer/{employer_id}", response_class=HTMLResponse)

@@ -98,3 +98,28 @@ def test_unknown_employer_and_run_are_404(client, auth_manager):
     bearer = {"Authorization": f"Bearer {token(auth_manager)}"}
     assert client.get("/koppeling/employer/nobody", headers=bearer).status_code == 404
     assert client.get("/koppeling/quality/not-a-uuid/", headers=bearer).status_code == 404
+
+
+def test_unreachable_warehouse_gives_503_without_the_url(client, auth_manager, monkeypatch):
+    from payroll_link.warehouse import make_engine
+
+    dead = make_engine("postgresql+psycopg2://koppeling:hunter2@127.0.0.1:9/nowhere")
+    monkeypatch.setattr(runtime, "warehouse", lambda: Warehouse(dead))
+    answer = client.get("/koppeling/", cookies={"_token": token(auth_manager)})
+    assert answer.status_code == 503 and "OperationalError" in answer.text
+    assert "hunter2" not in answer.text and "127.0.0.1" not in answer.text
+
+
+def test_rejected_registry_entries_are_named_on_the_page(client, auth_manager, history,
+                                                         monkeypatch):
+    from payroll_link.registry import RegistryEntryError
+
+    run, docs_root = history
+    broken = RegistryEntryError(docs_root / "employers.yaml", 2, "kapot_bv", ("frequency",),
+                                "frequency: Input should be 'monthly' or 'four_weekly'")
+    registry = RegistryResult(path=docs_root / "employers.yaml", employers=[run.bakkerij],
+                              errors=[broken])
+    monkeypatch.setattr(runtime, "registry", lambda: registry)
+    answer = client.get("/koppeling/", cookies={"_token": token(auth_manager)})
+    assert answer.status_code == 200
+    assert "1 registry entries rejected" in answer.text and "kapot_bv" in answer.text

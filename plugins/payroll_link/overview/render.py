@@ -84,13 +84,18 @@ def _employer_cells(base: str, row: EmployerRow) -> str:
             f"<td>{next_cell}</td><td>{_failures(row.failures)}</td>")
 
 
-def overview_page(base: str, rows: list[EmployerRow], today: dt.date) -> str:
-    """Return the page: one row per employer."""
+def overview_page(base: str, rows: list[EmployerRow], today: dt.date,
+                  rejected: list[str] | None = None) -> str:
+    """Return the page: one row per employer (and the registry entries that were rejected)."""
     body = "".join(f"<tr class='{'fail' if row.failures else ''}'>"
                    f"{_employer_cells(base, row)}</tr>" for row in rows)
+    broken = "".join(f"<li>{escape(entry)}</li>" for entry in rejected or [])
+    if broken:
+        broken = (f"<p class='bad'>{len(rejected)} registry entries rejected (no DAG):</p>"
+                  f"<ul class='small'>{broken}</ul>")
     return _page("Salariskoppeling", (
         "<h1>Salariskoppeling</h1><p class='muted'>Nmbrs &rarr; a.s.r. exchange per employer "
-        f"(today {today.isoformat()}, Europe/Amsterdam)</p><table><tr><th>employer</th>"
+        f"(today {today.isoformat()}, Europe/Amsterdam)</p>{broken}<table><tr><th>employer</th>"
         "<th>state</th><th>source</th><th>last delivered</th><th>quality (latest run)</th>"
         f"<th>next period due</th><th>open failures</th></tr>{body}</table>"))
 
@@ -129,3 +134,11 @@ def employer_page(base: str, row: EmployerRow, periods: list[PeriodRow]) -> str:
         "<p class='muted small'>* = the version a.s.r. holds in force</p><table><tr>"
         "<th>period</th><th>extraction</th><th>quality</th><th>deliveries (ledger)</th>"
         f"<th>open failures</th></tr>{body}</table>"))
+
+
+def unavailable_page(what: str, error_class: str) -> str:
+    """Return the page shown when the warehouse cannot be read (the class only, no URL)."""
+    return _page("Salariskoppeling", (
+        f"<h1>Salariskoppeling</h1><p class='bad'>{escape(what)} cannot be read right now "
+        f"({escape(error_class)}).</p><p class='muted'>The pipeline's task logs and "
+        "<code>koppeling status</code> say more.</p>"))
