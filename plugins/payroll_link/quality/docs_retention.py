@@ -80,5 +80,11 @@ def _prune_period(period: Path, retention: Retention, now: dt.datetime) -> list[
     drop = [run for index, run in enumerate(runs) if index > 0 and (
         index >= retention.keep_last or (cutoff is not None and _built_at(run) < cutoff))]
     for run in drop:
-        shutil.rmtree(run)
+        shutil.rmtree(run, onerror=_gone_is_fine)
     return drop
+
+
+def _gone_is_fine(function, path, exc_info) -> None:
+    """Let another task's prune that removed the same site first win; raise anything else."""
+    if not issubclass(exc_info[0], FileNotFoundError):
+        raise exc_info[1]

@@ -65,10 +65,9 @@ def validate_period(engine: Engine, employer: Employer, extraction_id: str,
     store.save_run(engine, run, outcomes, str(index))
     summary = _summary(quality_run_id, employer, period, extraction_id, ruleset, outcomes, index)
     _log(summary, compared=context.previous_extraction_id is not None)
-    removed = prune(root, Retention.from_env(), employer.employer_id)
+    removed = prune(root, Retention.from_env())  # every employer: offboarded ones age out too
     if removed:
-        log.info("retention: removed %d older quality site(s) of %s", len(removed),
-                 employer.employer_id)
+        log.info("retention: removed %d older quality site(s)", len(removed))
     return summary
 
 

@@ -125,6 +125,13 @@ def test_prune_by_age_keeps_the_newest_run_of_a_period(tmp_path):
     assert all(run.exists() for run in untouched)
 
 
+def test_prune_without_employer_covers_every_employer(tmp_path):
+    first = make_runs(tmp_path, "bakkerij", "2026-10", [1, 2])
+    offboarded = make_runs(tmp_path, "oud_bv", "2025-01", [400, 500])
+    removed = prune(tmp_path, Retention(keep_last=1))
+    assert sorted(removed) == sorted([first[1], offboarded[1]])
+
+
 def test_retention_reads_its_settings_and_rejects_nonsense():
     assert Retention.from_env({}) == Retention(keep_last=5, max_age_days=None)
     assert Retention.from_env({"KOPPELING_DOCS_KEEP": "3", "KOPPELING_DOCS_MAX_AGE_DAYS": "90"}) \
