@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -133,3 +134,17 @@ def test_pages_carry_no_bsn_iban_or_amount(history, warehouse_engine, rows):
             for row in rows]
     for page in pages:
         assert leaks(page, values) == []
+
+
+def test_queries_read_only_the_ops_schema():
+    import ast
+    import inspect
+
+    from payroll_link.overview import queries
+
+    tree = ast.parse(inspect.getsource(queries))
+    sql = " ".join(node.value.lower() for node in ast.walk(tree)
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                   and node is not tree.body[0].value)
+    tables = set(re.findall(r"\b(?:from|join)\s+([a-z_]+)\.", sql))
+    assert tables == {"ops"}, tables
