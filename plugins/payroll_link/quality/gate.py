@@ -17,8 +17,10 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from payroll_link.logs import quiet_libraries
 from payroll_link.periods import PayrollPeriod, PeriodError
 from payroll_link.quality import report, store
+from payroll_link.quality.docs_retention import Retention, prune
 from payroll_link.quality.errors import QualityError, QualityGateError, QualityStateError
 from payroll_link.quality.evaluate import Outcome, RunContext, evaluate, gx_query
 from payroll_link.quality.ruleset import RuleSet, load_ruleset
@@ -46,21 +48,26 @@ def validate_period(engine: Engine, employer: Employer, extraction_id: str,
     errors and warnings (failed rules per severity), rules [{rule_id, severity, evaluated,
     failed_count, key}] and docs_index. Warnings never block; call ``enforce`` for errors.
     """
+    quiet_libraries()  # GX logs hundreds of INFO lines per run; the verdict must lead the log
     ruleset = ruleset or load_ruleset(employer.product)
     extraction_id = _check_published(engine, employer.employer_id, extraction_id, period)
     context = _context(engine, employer, extraction_id, period, ruleset)
     run = store.RunRecord(str(uuid.uuid4()), extraction_id, employer.employer_id, period.label,
                           employer.product, ruleset.version, dt.datetime.now(dt.UTC))
     quality_run_id = run.quality_run_id
-    folder = _docs_folder(docs_root, employer.employer_id, period.label, quality_run_id)
+    root = Path(docs_root) if docs_root is not None else default_docs_root()
+    folder = root / employer.employer_id / period.label / quality_run_id
     outcomes = evaluate(engine, ruleset.rules, context)
     _run_gx(engine, ruleset, context, folder, f"{employer.employer_id}.{period.label}",
-            quality_run_id, outcomes)
+            quality_run_id, outcomes, root / "_static")
     index = report.write_index(folder, _header(employer, period, extraction_id, quality_run_id,
                                                ruleset), outcomes)
     store.save_run(engine, run, outcomes, str(index))
     summary = _summary(quality_run_id, employer, period, extraction_id, ruleset, outcomes, index)
-    _log(summary)
+    _log(summary, compared=context.previous_extraction_id is not None)
+    removed = prune(root, Retention.from_env())  # every employer: offboarded ones age out too
+    if removed:
+        log.info("retention: removed %d older quality site(s)", len(removed))
     return summary
 
 
@@ -102,9 +109,6 @@ def _context(engine: Engine, employer: Employer, extraction_id: str, period: Pay
         previous = _published_extraction(engine, employer.employer_id, period.previous().label)
     except PeriodError:  # e.g. the four-weekly table lacks the previous year
         previous = None
-    if previous is None:
-        log.info("no published previous period for %s %s: comparisons are skipped",
-                 employer.employer_id, period.label)
     return RunContext(
         extraction_id=extraction_id, previous_extraction_id=previous,
         dga_number=employer.dga.employee_number if employer.dga else None,
@@ -114,19 +118,14 @@ def _context(engine: Engine, employer: Employer, extraction_id: str, period: Pay
                         else ruleset.settings_for(employer.employer_id).fulltime_hours))
 
 
-def _docs_folder(root: Path | None, employer_id: str, label: str, quality_run_id: str) -> Path:
-    folder = Path(root) if root is not None else default_docs_root()
-    return folder / employer_id / label / quality_run_id
-
-
 def _run_gx(engine: Engine, ruleset: RuleSet, context: RunContext, folder: Path, name: str,
-            run_name: str, outcomes: list[Outcome]) -> None:
+            run_name: str, outcomes: list[Outcome], static_root: Path) -> None:
     """Validate through GX (Data Docs in ``folder/gx``) and require GX to agree with the gate."""
     from payroll_link.quality.gx_validation import run_checkpoint
 
     url = engine.url.render_as_string(hide_password=False)
     queries = [(rule, gx_query(rule, context)) for rule in ruleset.rules]
-    verdicts, _ = run_checkpoint(url, queries, folder / "gx", name, run_name)
+    verdicts, _ = run_checkpoint(url, queries, folder / "gx", name, run_name, static_root)
     for outcome in outcomes:
         verdict = verdicts.get(outcome.rule.id)
         if verdict is None or verdict.observed != outcome.failed \
@@ -154,12 +153,18 @@ def _summary(quality_run_id: str, employer: Employer, period: PayrollPeriod,
             "warnings": warnings, "rules": rules, "docs_index": str(index)}
 
 
-def _log(summary: dict) -> None:
+def _log(summary: dict, *, compared: bool = True) -> None:
+    """Log the verdict first, then each failed rule with its counts, then the quality page."""
+    log.info("quality gate %s for %s %s: %d error and %d warning rules failed "
+             "(rule set %s, quality run %s)",
+             "PASSED" if summary["passed"] else "FAILED", summary["employer_id"],
+             summary["period"], summary["errors"], summary["warnings"],
+             summary["ruleset_version"], summary["quality_run_id"])
     for rule in summary["rules"]:
         if rule["failed_count"]:
-            log.warning("quality rule %s (%s) flagged %d of %d", rule["rule_id"],
+            log.warning("failed rule %s (%s): %d of %d flagged", rule["rule_id"],
                         rule["severity"], rule["failed_count"], rule["evaluated"])
-    log.info("quality run %s of %s %s: %s, %d error and %d warning rules failed; Data Docs: %s",
-             summary["quality_run_id"], summary["employer_id"], summary["period"],
-             "passed" if summary["passed"] else "FAILED", summary["errors"],
-             summary["warnings"], summary["docs_index"])
+    log.info("quality page: file://%s (Great Expectations detail: gx/index.html beside it)",
+             summary["docs_index"])
+    if not compared:
+        log.info("no published previous period: comparisons with it were skipped")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from payroll_link.logs import quiet_libraries
 from payroll_link.quality.errors import QualityRuleError
 from payroll_link.quality.ruleset import Rule
 
@@ -32,16 +33,21 @@ class GxVerdict:
 
 
 def run_checkpoint(url: str, rules: Sequence[tuple[Rule, str]], docs_dir: Path,
-                   name: str, run_name: str) -> tuple[dict[str, GxVerdict], Path]:
+                   name: str, run_name: str,
+                   static_root: Path | None = None) -> tuple[dict[str, GxVerdict], Path]:
     """Validate `rules` (rule, GX query) against the warehouse at `url`; return verdicts + index.
 
-    ``docs_dir`` receives the Data Docs site (static files, suite and validation pages).
+    ``docs_dir`` receives the Data Docs site (suite and validation pages); GX's static files go
+    once into ``static_root/gx-<GX version>`` (default: ``docs_dir/_static``), linked from the
+    site as ``static``.
     """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # the gate runs air-gapped too
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
-    context = _context(gx, docs_dir)
+    quiet_libraries()  # again: importing GX set one of its loggers to INFO
+    shared = (static_root or docs_dir / "_static") / f"gx-{gx.__version__}"
+    context = _context(gx, docs_dir, shared)
     source = context.data_sources.add_postgres("warehouse", connection_string=url)
     asset = source.add_table_asset("extraction", table_name="extraction", schema_name="ops")
     batch = asset.add_batch_definition_whole_table("extraction")
@@ -57,7 +63,7 @@ def run_checkpoint(url: str, rules: Sequence[tuple[Rule, str]], docs_dir: Path,
     return verdicts, docs_dir / "index.html"
 
 
-def _context(gx, docs_dir: Path):
+def _context(gx, docs_dir: Path, shared_static: Path):
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
@@ -65,8 +71,10 @@ def _context(gx, docs_dir: Path):
     context.add_data_docs_site(site_name=SITE_NAME, site_config={
         "class_name": "SiteBuilder",
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                          "base_directory": str(docs_dir)},
+        "store_backend": {"module_name": "payroll_link.quality.gx_static",
+                          "class_name": "SharedStaticStoreBackend",
+                          "base_directory": str(docs_dir),
+                          "shared_static_directory": str(shared_static)},
     })
     return context
 
