@@ -16,5 +16,6 @@ def test_celery_worker_code_imports_with_the_locked_celery():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    major, minor = (int(part) for part in done.stdout.strip().splitlines()[-1].split()[0].split(".")[:2])
+    version = done.stdout.strip().splitlines()[-1].split()[0]
+    major, minor = (int(part) for part in version.split(".")[:2])
     assert (major, minor) < (5, 7), done.stdout
