@@ -5,7 +5,7 @@
 --
 -- ops.alert_failure: one row per failed attempt of a payroll DAG run that was alerted. Several
 -- tasks of one attempt failing (the mapped extract batches) share the row: one alert per attempt.
--- A cleared run that fails again has a higher try number and is alerted again.
+-- attempt = '<clear number>@<run start>': a cleared run that fails again is a new attempt.
 --
 -- ops.deadline_alert: one row per (employer, period) that passed its delivery deadline without a
 -- delivery. raised_at is set when the "not delivered" alert goes out, resolved_at when the
@@ -16,13 +16,13 @@ create schema if not exists ops;
 create table if not exists ops.alert_failure (
     dag_id       text        not null,
     run_id       text        not null,
-    try_number   integer     not null,
+    attempt      text        not null,
     employer_id  text        not null,
     period       text        not null,
     task_id      text        not null,   -- the first task of the attempt that failed
     error_class  text        not null,
     alerted_at   timestamptz not null default now(),
-    primary key (dag_id, run_id, try_number)
+    primary key (dag_id, run_id, attempt)
 );
 
 create table if not exists ops.deadline_alert (

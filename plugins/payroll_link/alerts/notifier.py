@@ -65,11 +65,13 @@ def _first_of_attempt(context, alert: Alert) -> bool:
     from payroll_link import runtime
     from payroll_link.alerts import state
 
-    ti = context["ti"]
+    ti, run = context["ti"], context.get("dag_run")
+    started = getattr(run, "start_date", None)
+    attempt = f"{getattr(run, 'clear_number', 0) or 0}@{started.isoformat() if started else '-'}"
     try:
         return state.claim_failure(
             runtime.warehouse().engine, dag_id=ti.dag_id, run_id=ti.run_id,
-            try_number=int(getattr(ti, "try_number", 0) or 0), employer_id=alert.employer_id,
+            attempt=attempt, employer_id=alert.employer_id,
             period=alert.period, task_id=alert.task_id, error_class=alert.error_class)
     except Exception as err:  # noqa: BLE001 - a broken warehouse must not swallow the alert
         log.warning("alert state not recorded (%s); sending anyway", type(err).__name__)

@@ -12,15 +12,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 
-def claim_failure(engine: Engine, *, dag_id: str, run_id: str, try_number: int,
+def claim_failure(engine: Engine, *, dag_id: str, run_id: str, attempt: str,
                   employer_id: str, period: str, task_id: str, error_class: str) -> bool:
     """Record the failed attempt; return False when another task of it was alerted already."""
     with engine.begin() as conn:
         row = conn.execute(text(
-            "insert into ops.alert_failure (dag_id, run_id, try_number, employer_id, period, "
+            "insert into ops.alert_failure (dag_id, run_id, attempt, employer_id, period, "
             "task_id, error_class) values (:d, :r, :t, :e, :p, :k, :c) "
             "on conflict do nothing returning 1"),
-            {"d": dag_id, "r": run_id, "t": try_number, "e": employer_id, "p": period,
+            {"d": dag_id, "r": run_id, "t": attempt, "e": employer_id, "p": period,
              "k": task_id, "c": error_class[:200]}).first()
     return row is not None
 
