@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -211,23 +212,29 @@ def _check_alive(stack: Stack) -> None:
         raise RuntimeError(f"process(es) exited early: {dead}; logs in {stack.home}")
 
 
-def evidence(meta_url: str, wh_url_env: dict) -> tuple[str, dict[str, int], int]:
-    """Return (executor of the scheduler job, {worker hostname: task instances}, delivered)."""
-    engine = create_engine(meta_url)
+def evidence(env: dict) -> tuple[str, dict[str, int], int]:
+    """Return (executor that ran the tasks, {worker hostname: task instances}, delivered).
+
+    The executor is named only when Celery's result backend (in the metadata DB) holds a
+    successful Celery task for every successful task instance: the tasks went through Celery.
+    """
+    engine = create_engine(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
     with engine.connect() as conn:
-        executor = conn.execute(text("select executor_class from job where job_type = "
-                                     "'SchedulerJob' order by id desc limit 1")).scalar()
         hosts = dict(conn.execute(text(
             "select hostname, count(*) from task_instance where dag_id = :d and "
-            "state = 'success' group by hostname"), {"d": f"payroll_{EMPLOYER}"}).all())
+            "state = 'success' and queue = :q group by hostname"),
+            {"d": f"payroll_{EMPLOYER}", "q": env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"]}).all())
+        celery_done = conn.execute(text(
+            "select count(*) from celery_taskmeta where status = 'SUCCESS'")).scalar()
     engine.dispose()
-    warehouse = create_engine(wh_url_env["WAREHOUSE_URL"])
+    warehouse = create_engine(env["WAREHOUSE_URL"])
     with warehouse.connect() as conn:
         delivered = conn.execute(text("select count(distinct period) from "
                                       "ops.delivery_received where employer_id = :e"),
                                  {"e": EMPLOYER}).scalar()
     warehouse.dispose()
-    return (executor or "unknown").rsplit(".", 1)[-1], hosts, delivered
+    ran_on_celery = 0 < sum(hosts.values()) <= celery_done
+    return env["AIRFLOW__CORE__EXECUTOR"] if ran_on_celery else "unknown", hosts, delivered
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,21 +246,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup below
     home = Path(tempfile.mkdtemp(prefix="koppeling-stack-smoke-"))
+    print(f"logs in {home} (removed when the smoke passes)", flush=True)
     stack, started = Stack(home, args.redis_db), time.monotonic()
     try:
         env, labels = bring_up(stack, args.periods)
-        print(f"employer {EMPLOYER}: catch-up of {', '.join(labels)}; logs in {home}", flush=True)
-        meta_url = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
-        states = wait_for_runs(meta_url, len(labels), args.timeout, stack)
-        executor, hosts, delivered = evidence(meta_url, env)
+        print(f"employer {EMPLOYER}: catch-up of {', '.join(labels)}", flush=True)
+        states = wait_for_runs(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], len(labels),
+                               args.timeout, stack)
+        executor, hosts, delivered = evidence(env)
     finally:
         stack.stop()
     ok, failed = states.get("success", 0), states.get("failed", 0)
+    passed = ok == len(labels) and not failed and len(hosts) >= 2 and executor != "unknown"
+    if passed:
+        shutil.rmtree(home, ignore_errors=True)
     print(f"task instances per worker: {hosts}; periods delivered to a.s.r.: {delivered}; "
           f"{time.monotonic() - started:.0f} s")
     print(f"executor={executor} workers={len(hosts)} runs_ok={ok} runs_failed={failed}")
-    return 0 if ok == len(labels) and not failed and len(hosts) >= 2 else 1
-
+    return 0 if passed else 1
 
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO))
