@@ -177,6 +177,8 @@ def start_airflow(stack: Stack, env: dict, api_port: int) -> None:
     """Start the Airflow processes of the compose file, the workers under their own names."""
     stack.start("api-server", ["airflow", "api-server", "--host", "127.0.0.1", "--port",
                                str(api_port)], env)
+    # As compose's depends_on: tasks talk to the Execution API, so the rest waits for it.
+    wait_until_healthy(f"http://127.0.0.1:{api_port}/api/v2/monitor/health", stack)
     for role in ("scheduler", "dag-processor", "triggerer"):
         stack.start(role, ["airflow", role], env)
     for name in WORKERS:
@@ -184,6 +186,22 @@ def start_airflow(stack: Stack, env: dict, api_port: int) -> None:
                           AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()))
         stack.start(f"worker-{name}", ["airflow", "celery", "worker", "-H", name, "-q",
                                        stack.queue, "--concurrency", "2"], worker_env)
+
+
+def wait_until_healthy(url: str, stack: Stack, timeout: float = 300) -> None:
+    """Wait until `url` answers 200 (the api-server is up), failing early if a process died."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        _check_alive(stack)
+        time.sleep(2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
 def wait_for_runs(meta_url: str, count: int, timeout: float, stack: Stack) -> dict[str, int]:
