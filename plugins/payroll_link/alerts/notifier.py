@@ -41,7 +41,6 @@ class PayrollFailureNotifier(BaseNotifier):
 def failure_alert(context) -> Alert | None:
     """Return the alert of a failed payroll task, or None outside a payroll run."""
     from payroll_link import runtime
-    from payroll_link.timetable import period_for_interval
 
     ti = context.get("ti")
     if ti is None:
@@ -52,12 +51,24 @@ def failure_alert(context) -> Alert | None:
     except KeyError:
         log.warning("no registry entry for %s; failure alert not sent", ti.dag_id)
         return None
-    start = context.get("data_interval_start")
-    period = period_for_interval(employer.frequency, start).label if start else "unknown"
+    period = _period_label(employer, context.get("data_interval_start"))
     chain = class_chain(root_error(context.get("exception")))
     return Alert("task_failed", employer.employer_id, employer.company_name, period,
                  action_for(chain), task_id=ti.task_id,
                  error_class=chain[0] if chain else UNKNOWN_ERROR, run_id=ti.run_id)
+
+
+def _period_label(employer, data_interval_start) -> str:
+    """Return the run's payroll period label; a run not made by the timetable says so."""
+    from payroll_link.periods import PeriodError
+    from payroll_link.timetable import period_for_interval
+
+    if data_interval_start is None:
+        return "unknown"
+    try:
+        return period_for_interval(employer.frequency, data_interval_start).label
+    except PeriodError:
+        return f"unknown (data interval starts {data_interval_start.isoformat()})"
 
 
 def _first_of_attempt(context, alert: Alert) -> bool:

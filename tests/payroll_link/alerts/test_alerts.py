@@ -104,3 +104,35 @@ def test_without_channels_the_alert_is_logged_and_not_sent(monkeypatch, caplog):
     with caplog.at_level("WARNING"):
         assert channels.send(alert) == []
     assert "no channel configured" in caplog.text and "emp_x 2026-10" in caplog.text
+
+
+def failure_context(data_interval_start, exception):
+    from types import SimpleNamespace
+
+    ti = SimpleNamespace(dag_id="payroll_van_den_berg_banket", task_id="validate_period",
+                         run_id="scheduled__2026-09-06T22:00:00+00:00")
+    return {"ti": ti, "data_interval_start": data_interval_start, "exception": exception}
+
+
+def test_failure_alert_names_the_four_weekly_period_and_the_cause_behind_the_fail():
+    import pendulum
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from payroll_link.alerts.notifier import failure_alert
+    from payroll_link.quality import QualityGateError
+
+    gate = QualityGateError([("identity.bsn_11_proef", 2)], employer_id="van_den_berg_banket",
+                            period="2026-4W10")
+    try:
+        raise AirflowFailException(str(gate)) from gate
+    except AirflowFailException as err:
+        failed = err
+    # 2026 four-weekly period 10 starts on Monday 2026-09-07 (00:00 Amsterdam = 22:00 UTC before).
+    start = pendulum.datetime(2026, 9, 6, 22, tz="UTC")
+    alert = failure_alert(failure_context(start, failed))
+    assert (alert.employer_id, alert.period, alert.task_id, alert.error_class) == (
+        "van_den_berg_banket", "2026-4W10", "validate_period", "QualityGateError")
+    assert alert.action == ACTIONS["QualityError"]
+    assert "bsn_11_proef" not in alert.text()  # the exception's text never enters the alert
+    odd = failure_alert(failure_context(pendulum.datetime(2026, 9, 9, tz="UTC"), failed))
+    assert odd.period.startswith("unknown (data interval starts 2026-09-09")
