@@ -23,6 +23,7 @@ PAYROLL_TZ = "Europe/Amsterdam"
 
 @dag(dag_id="payroll_deadlines", schedule=CronTriggerTimetable("0 * * * *", timezone=PAYROLL_TZ),
      start_date=pendulum.datetime(2026, 1, 1, tz=PAYROLL_TZ), catchup=False, max_active_runs=1,
+     is_paused_upon_creation=False,  # a watchdog is on from the start (none configured = logs)
      tags=["payroll", "alerts"], doc_md=__doc__,
      default_args={"owner": "data-team", "retries": 2, "retry_delay": timedelta(minutes=5)})
 def payroll_deadlines():
