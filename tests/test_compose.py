@@ -520,3 +520,28 @@ def pins(path: Path) -> dict[str, str]:
 def test_lock_carries_the_celery_executor():
     locked = pins(REPO / "requirements.txt")
     assert {"apache-airflow-providers-celery", "celery", "redis", "kombu"} <= set(locked)
+
+
+# --- the stack smoke runs this topology -----------------------------------------------------------
+def test_two_workers_and_the_smoke_runs_the_same_topology(services):
+    import importlib.util as util
+
+    spec = util.spec_from_file_location("stack_smoke", REPO / "scripts" / "stack_smoke.py")
+    smoke = util.module_from_spec(spec)
+    spec.loader.exec_module(smoke)
+    worker = services[SERVICES["worker"]]
+    assert worker["deploy"]["replicas"] >= 2 and len(smoke.WORKERS) >= 2
+    command = argv(worker["command"])
+    assert command[command.index("--concurrency") + 1] == "2"
+
+    class FakeStack:
+        redis_db, queue = 13, "q"
+
+    local = smoke.airflow_settings(FakeStack(), "postgresql+psycopg2://postgres@h/m", 8080)
+    compose = services[SERVICES["scheduler"]]["environment"]
+    assert local["AIRFLOW__CORE__EXECUTOR"] == compose["AIRFLOW__CORE__EXECUTOR"]
+    for key in ("AIRFLOW__CELERY__BROKER_URL", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"):
+        assert urlsplit(local[key]).scheme == urlsplit(compose[key]).scheme, key
+    assert local["AIRFLOW__CELERY__RESULT_BACKEND"].removeprefix("db+") == local[
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    assert local["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"].endswith(":8080/execution/")

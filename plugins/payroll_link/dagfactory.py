@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from airflow.sdk import dag, get_current_context, get_parsing_context, task
 
+from payroll_link.alerts.notifier import PayrollFailureNotifier
 from payroll_link.registry import dag_id_for
 from payroll_link.runtime import pool_for, record_failure, registry
 from payroll_link.timetable import PayrollPeriodTimetable, amsterdam_midnight
@@ -47,7 +48,8 @@ Only ids and counts travel through XCom; payroll data stays in the warehouse.
 """
 
 DEFAULT_ARGS = {"owner": "data-team", "retries": 2, "retry_delay": timedelta(minutes=2),
-                "retry_exponential_backoff": True, "on_failure_callback": record_failure}
+                "retry_exponential_backoff": True,
+                "on_failure_callback": [record_failure, PayrollFailureNotifier()]}
 
 
 def build(emp):

@@ -23,6 +23,7 @@ from payroll_link.periods import PeriodError, period_containing
 
 EMPLOYER_ID_PATTERN = r"^[a-z0-9][a-z0-9_]{1,40}$"
 CONN_ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,249}$"
+DEFAULT_DELIVERY_DEADLINE_DAYS = 10  # days after a period's end until a missing delivery alerts
 DAG_STATUSES = ("realised", "paused")  # statuses that get a DAG; paused ones are created paused
 _HEADER = (
     "# Employer registry: the single source for which payroll DAGs exist (one per realised or\n"
@@ -89,6 +90,8 @@ class Employer(BaseModel):
     deliver_history: bool = False
     # The company's full-time week (part-time factor, quality gate and stands); None = 40 h.
     full_time_hours_per_week: float | None = Field(default=None, gt=0, le=60)
+    # Days after a period's end by which a.s.r. must have it; None = DEFAULT_DELIVERY_DEADLINE_DAYS.
+    delivery_deadline_days: int | None = Field(default=None, ge=0, le=120)
     notes: str | None = None
 
     @model_validator(mode="after")
