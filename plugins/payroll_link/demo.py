@@ -34,9 +34,10 @@ def airflow_env(sim_url: str, warehouse_url: str, registry_path: Path,
                AIRFLOW__CORE__PLUGINS_FOLDER=str(REPO / "plugins"),
                AIRFLOW__CORE__LOAD_EXAMPLES="False",
                KOPPELING_REGISTRY=str(registry_path),
-               AIRFLOW_CONN_WAREHOUSE=warehouse_url,
-               AIRFLOW_CONN_KOPPELING_MESSAGE_KEY=json.dumps(
-                   {"conn_type": "generic", "password": demo_message_key(home)}))
+               AIRFLOW_CONN_WAREHOUSE=warehouse_url)
+    if not env.get("AIRFLOW_CONN_KOPPELING_MESSAGE_KEY"):  # a key given by the caller wins
+        env["AIRFLOW_CONN_KOPPELING_MESSAGE_KEY"] = json.dumps(
+            {"conn_type": "generic", "password": demo_message_key(home)})
     if receiver_endpoint:
         env["AIRFLOW_CONN_ASR_DELIVERY"] = json.dumps({
             "conn_type": "asr_https", "host": receiver_endpoint, "password": DEFAULT_TOKEN})

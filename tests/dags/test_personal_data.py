@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from payroll_link.demo import airflow_env, demo_message_key, demo_periods, run_dag
+from payroll_link.handoff import sealing
 from payroll_link.registry import load_registry
 from simulators.asr_receiver import DEFAULT_TOKEN
 
@@ -37,7 +38,7 @@ def needles(world, home: Path) -> dict[str, str]:
     for account in world.config.accounts:
         found[account.token] = f"Nmbrs token of {account.username}"
     found[DEFAULT_TOKEN] = "a.s.r. delivery token"
-    found[demo_message_key(home)] = "message key"
+    found[sealing.env_password() or demo_message_key(home)] = "message key"
     return found
 
 
