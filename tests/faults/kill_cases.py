@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 
+from sqlalchemy import text
+
 from payroll_link.handoff import ledger
 from payroll_link.runtime import REPO
 from tests.faults.asr_cases import _exactly_one, employer_for
@@ -60,6 +62,8 @@ def kill_case(rig, point: str) -> Outcome:
     got = "killed" if proc.returncode == -signal.SIGKILL else f"exit {proc.returncode}"
     if got != "killed":
         problems.append(f"the child was not killed at {point}: {err.strip()[-300:]}")
+    if rig.leaks(err):
+        problems.append(f"the child's output leaked {', '.join(rig.leaks(err))}")
     if point == "delivery":
         problems += _recover_delivery(rig, employer_id)
     else:
@@ -109,8 +113,17 @@ def run_concurrent(rig, match=None, report=print) -> list[Outcome]:
         problems.append("neither run succeeded")
     if unclassified:
         problems.append(f"a run failed unclassified: {unclassified}")
+    leaked = rig.leaks(*(out + err for _, out, err in results))
+    if leaked:
+        problems.append(f"leaked {', '.join(leaked)}")
     if rig.published(employer_id) != rig.baseline:
         problems.append("published rows differ from the clean run")
+    with rig.warehouse.engine.connect() as conn:
+        statuses = sorted(conn.execute(text(
+            "select status from ops.extraction where employer_id = :e"),
+            {"e": employer_id}).scalars())
+    if statuses.count("published") != 1 or "running" in statuses:
+        problems.append(f"extraction states {statuses}: not exactly one published, none open")
     outcome = Outcome("concurrent", "two runs of one partition at once",
                       "one published, equal to clean", got, not problems, "; ".join(problems),
                       time.monotonic() - started)

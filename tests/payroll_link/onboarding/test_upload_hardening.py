@@ -139,3 +139,18 @@ def test_blank_lines_between_rows_are_counted_and_reported(tmp_path):
     text = report.read_text(encoding="utf-8-sig")
     assert re.search(r"^blank_line;skipped;;3;", text, re.M)
     assert re.search(r"^blank_line;skipped;;4;", text, re.M)
+
+
+def test_intake_command_refuses_an_oversized_file_before_any_nmbrs_call(tmp_path, monkeypatch,
+                                                                        capsys):
+    from payroll_link.cli import main
+
+    path = tmp_path / "medewerkers.csv"
+    path.write_bytes(b"Naam;Geboortedatum;Personeelsid\n" + b"A;01-01-1980;1\n" * 80_000)
+    monkeypatch.setenv("KOPPELING_INTAKE_MAX_MB", "1")
+    code = main(["intake", str(path), "--conn-id", "nmbrs_nowhere", "--company-id", "1",
+                 "--quiet"])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "koppeling: error: employees file medewerkers.csv: the file is 1.1 MB; the limit is "
+        "1.0 MB (split it, or raise KOPPELING_INTAKE_MAX_MB)")
