@@ -160,9 +160,14 @@ def deliver_both(message: dict, body: bytes) -> float:
 
 def through_warehouse(count: int) -> None:
     """deliver_period end to end on a scratch database."""
+    from cryptography.fernet import Fernet
+
+    from payroll_link.handoff import sealing
     from payroll_link.handoff.service import deliver_period
     from payroll_link.warehouse import Warehouse, make_engine, scratch_database
 
+    bench_key = Fernet.generate_key().decode()  # the stored messages are sealed, as in production
+    sealing.use_lookup(lambda conn_id: sealing.env_password(conn_id) or bench_key)
     with scratch_database("koppeling_bench") as url:
         engine = make_engine(url)
         try:

@@ -2,8 +2,9 @@
 
 Run by docker/init.sh before anything is migrated: every realised or paused employer of the
 registry ($KOPPELING_REGISTRY) needs its Nmbrs connection and its delivery connection, and the
-pipeline needs `warehouse`. Prints the ids only, never a value. tests/test_compose.py runs
-`missing()` against .env.example, so the example file and this check cannot drift apart.
+pipeline needs `warehouse` and `koppeling_message_key`. Prints the ids only, never a value.
+tests/test_compose.py runs `missing()` against .env.example, so the example file and this check
+cannot drift apart.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Mapping
 
 def required_conn_ids(registry) -> list[str]:
     """Return the connection ids the registry's DAG employers and the pipeline need."""
+    from payroll_link.handoff.sealing import KEY_CONN_ID
     from payroll_link.runtime import WAREHOUSE_CONN_ID
 
-    ids = {WAREHOUSE_CONN_ID}
+    ids = {WAREHOUSE_CONN_ID, KEY_CONN_ID}
     for employer in registry.dag_employers:
         ids.update({employer.nmbrs_conn_id, employer.delivery_conn_id})
     return sorted(ids)

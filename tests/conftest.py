@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 
 import pytest
+from cryptography.fernet import Fernet
 
 # Airflow reads these at import: a throw-away home, no examples, never the user's ~/airflow.
 os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="koppeling-airflow-"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
+# The key that seals stored pension messages (payroll_link.handoff.sealing): one per test session.
+os.environ.setdefault("AIRFLOW_CONN_KOPPELING_MESSAGE_KEY", json.dumps(
+    {"conn_type": "generic", "password": Fernet.generate_key().decode()}))
 
 from nmbrs.client import NmbrsClient, NmbrsSettings
 from simulators.nmbrs_sim.dataset import World

@@ -35,6 +35,9 @@ def airflow_env(sim_url: str, warehouse_url: str, registry_path: Path,
                AIRFLOW__CORE__LOAD_EXAMPLES="False",
                KOPPELING_REGISTRY=str(registry_path),
                AIRFLOW_CONN_WAREHOUSE=warehouse_url)
+    if not env.get("AIRFLOW_CONN_KOPPELING_MESSAGE_KEY"):  # a key given by the caller wins
+        env["AIRFLOW_CONN_KOPPELING_MESSAGE_KEY"] = json.dumps(
+            {"conn_type": "generic", "password": demo_message_key(home)})
     if receiver_endpoint:
         env["AIRFLOW_CONN_ASR_DELIVERY"] = json.dumps({
             "conn_type": "asr_https", "host": receiver_endpoint, "password": DEFAULT_TOKEN})
@@ -45,6 +48,18 @@ def airflow_env(sim_url: str, warehouse_url: str, registry_path: Path,
             "conn_type": "nmbrs", "login": acc.username, "password": acc.token,
             "host": sim_url, "extra": {"domain": acc.domain}})
     return env
+
+
+def demo_message_key(home: Path) -> str:
+    """Return the demo's message key, made once and kept beside the demo's Airflow home."""
+    from cryptography.fernet import Fernet
+
+    path = home / "message_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(Fernet.generate_key().decode())
+    return path.read_text().strip()
 
 
 def demo_connections(registry_path: Path) -> dict[str, str]:

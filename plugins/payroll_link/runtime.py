@@ -100,7 +100,20 @@ def delivery_adapter(employer):
     """Return the a.s.r. delivery adapter of the employer's `delivery_conn_id` connection."""
     from airflow.sdk import BaseHook
 
+    from payroll_link.handoff import sealing
     from payroll_link.handoff.adapters import adapter_from
 
+    sealing.use_lookup(connection_password)  # the message key: metadata DB, secrets backends
     conn = BaseHook.get_connection(employer.delivery_conn_id)
     return adapter_from(conn.conn_type, conn.host, conn.login, conn.password, conn.extra_dejson)
+
+
+def connection_password(conn_id: str) -> str | None:
+    """Return the password of an Airflow connection, or None when it is not defined."""
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        return BaseHook.get_connection(conn_id).password
+    except AirflowNotFoundException:
+        return None

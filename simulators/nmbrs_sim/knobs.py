@@ -8,7 +8,8 @@ import time
 from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, field
 
-FAULT_KINDS = ("hang", "reset", "http500", "http503", "soap_fault", "malformed", "truncated")
+FAULT_KINDS = ("hang", "reset", "http500", "http503", "soap_fault", "malformed", "truncated",
+               "xxe")
 
 
 @dataclass
@@ -21,7 +22,7 @@ class FaultRule:
     probability: float | None = None
     times: int | None = None  # how often it may fire; default 1 for nth, unlimited otherwise
     code: int = 1002  # for soap_fault
-    text: str = "Unauthorized access"
+    text: str = "Unauthorized access"  # for xxe: the file the external entity points at
     hang_s: float = 30.0
     seen: int = 0
     fired: int = 0

@@ -221,6 +221,9 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "malformed":
             self._send(200, b'<?xml version="1.0"?><soap:Envelope xmlns:soap="x"><soap:Body><a>')
             return True
+        if kind == "xxe":  # a fault whose text is an external entity: a safe parser refuses it
+            self._send(500, soap.xxe_fault(rule.text))
+            return True
         if kind == "truncated":
             body = soap.fault("x" * 400)
             self.send_response(200)

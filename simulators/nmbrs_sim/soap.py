@@ -126,3 +126,12 @@ def fault(faultstring: str, code: str = "soap:Server") -> bytes:
 def nmbrs_fault(code: int, text: str) -> bytes:
     """Return a SOAP 1.1 fault in Nmbrs' style: the inner exception after '---> NNNN: '."""
     return protocol.nmbrs_fault(protocol.SOAP_1_1, code, text)
+
+
+def xxe_fault(path: str) -> bytes:
+    """Return a fault whose faultstring is an external entity reading `path` (an XXE probe)."""
+    body = ("<soap:Fault><faultcode>soap:Server</faultcode><faultstring>&probe;</faultstring>"
+            "<detail /></soap:Fault>")
+    doctype = f'<!DOCTYPE probe [<!ENTITY probe SYSTEM "file://{escape(path)}">]>'
+    declaration, envelope = _ENVELOPE.format(body=body).split("?>", 1)
+    return f"{declaration}?>{doctype}{envelope}".encode()

@@ -1,7 +1,8 @@
 """The delivery ledger (``ops.delivery``, V0030): claim, record outcomes, answer questions.
 
 Every function takes an SQLAlchemy connection; the caller owns the transaction. Rows carry ids,
-hashes, statuses and counts; the message bytes live in ``ops.delivery_message``.
+hashes, statuses and counts; the message bytes live in ``ops.delivery_message``, encrypted
+(``sealing``, V0400) and deleted by retention once they are no longer needed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from payroll_link.handoff.errors import HandoffError
+from payroll_link.handoff import sealing
+from payroll_link.handoff.errors import HandoffDataError, HandoffError
 
 _COLUMNS = ("delivery_id, employer_id, period, period_start, version, replaces_version, status, "
             "content_sha256, idempotency_key, message_id, receipt_id, attempts, stands, "
@@ -85,17 +87,25 @@ def later_delivered(conn: Connection, employer_id: str, period_start: dt.date) -
     return list(rows)
 
 
+class MessagePurgedError(HandoffDataError):
+    """The message of a ledger row was deleted by retention (its hashes and receipt remain)."""
+
+
 def message_body(conn: Connection, delivery_id: str) -> bytes:
-    """Return the exact bytes stored with a ledger row."""
-    body = conn.execute(text("select body from ops.delivery_message where delivery_id = :d"),
-                        {"d": delivery_id}).scalar_one()
-    return bytes(body)
+    """Return the exact bytes sent for a ledger row (decrypted)."""
+    row = conn.execute(text("select body, format from ops.delivery_message "
+                            "where delivery_id = :d"), {"d": delivery_id}).first()
+    if row is None:
+        raise MessagePurgedError(f"delivery {delivery_id}: its message was purged by retention; "
+                                 "only the ledger row (hashes, receipt, counts) remains")
+    return sealing.unseal(bytes(row.body), row.format, what=f"delivery {delivery_id}")
 
 
 def claim(conn: Connection, *, employer_id: str, period, version: int,
           replaces_version: int | None, extraction_id: str, message: dict, body: bytes,
           idempotency_key: str, adapter, mutations: dict) -> str:
-    """Insert a 'pending' row with its message bytes; return the delivery id."""
+    """Insert a 'pending' row with its message bytes (sealed); return the delivery id."""
+    sealed = sealing.seal(body)  # before any write: no key, no row
     delivery_id = str(uuid.uuid4())
     conn.execute(text(
         "insert into ops.delivery (delivery_id, employer_id, period, period_start, period_end, "
@@ -110,8 +120,8 @@ def claim(conn: Connection, *, employer_id: str, period, version: int,
          "n": len(body), "sc": message["schema"], "a": adapter.name, "tg": adapter.target,
          "st": len(message["stands"]), "mu": json.dumps(mutations),
          "mt": sum(mutations.values())})
-    conn.execute(text("insert into ops.delivery_message (delivery_id, body) values (:d, :b)"),
-                 {"d": delivery_id, "b": body})
+    conn.execute(text("insert into ops.delivery_message (delivery_id, body, format) "
+                      "values (:d, :b, :f)"), {"d": delivery_id, "b": sealed, "f": sealing.SEALED})
     return delivery_id
 
 

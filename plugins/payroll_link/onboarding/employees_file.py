@@ -1,21 +1,30 @@
 """The employees file a payroll processor uploads: Naam, Geboortedatum, Personeelsid.
 
-Read: CSV (``;`` or ``,``, UTF-8 with or without BOM) or XLSX; columns in any case and order;
-dates as dd-mm-jjjj or jjjj-mm-dd. Bad rows become line-numbered errors that name the line and
-column but never echo the value (it is personal data). Write: the same file, from Nmbrs.
+Read: CSV (``;`` or ``,``, UTF-8 with or without BOM) or XLSX, streamed within size and row
+limits (``upload_reader``); columns in any case and order; dates as dd-mm-jjjj or jjjj-mm-dd.
+Bad rows become line-numbered errors that name the line and column but never echo the value (it
+is personal data); a formula cell is such an error, naming the cell. Write: the same file, from
+Nmbrs, with text that a spreadsheet would run as a formula neutralised (``cells``).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from payroll_link.onboarding.cells import neutralise, write_xlsx_row
+from payroll_link.onboarding.upload_reader import (
+    EXCEL_SUFFIXES,
+    Formula,
+    Limits,
+    UploadError,
+    iter_lines,
+)
+
 COLUMNS = ("Naam", "Geboortedatum", "Personeelsid")
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
 class EmployeesFileError(Exception):
@@ -38,7 +47,7 @@ class RowError:
         return f"line {self.line}, {self.column}: {self.reason}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileRow:
     """One valid employee row."""
 
@@ -57,60 +66,48 @@ class EmployeesFile:
     errors: list[RowError] = field(default_factory=list)
     bad_ids: dict[int, int] = field(default_factory=dict)  # personnel id -> line of a bad row
     data_lines: int = 0
+    blank_lines: list[int] = field(default_factory=list)  # empty lines between data rows
 
 
-def read_employees_file(path: Path | str) -> EmployeesFile:
-    """Read and validate the file; raise EmployeesFileError when it cannot be used at all."""
+def read_employees_file(path: Path | str, limits: Limits | None = None) -> EmployeesFile:
+    """Read and validate the file as a stream; raise EmployeesFileError when it is unusable.
+
+    Blank lines are skipped and counted; a formula cell is a row error naming the cell; more
+    data rows than `limits.max_rows` (or a larger file than `limits.max_bytes`) refuse the file.
+    """
     path = Path(path)
-    lines = _excel_lines(path) if path.suffix.lower() in EXCEL_SUFFIXES else _csv_lines(path)
-    lines = [(number, cells) for number, cells in lines if any(_text(c) for c in cells)]
-    if not lines:
+    limits = limits or Limits.from_env()
+    try:
+        return _read_lines(path, limits, iter_lines(path, limits))
+    except UploadError as err:
+        raise EmployeesFileError(path, err.reason) from err
+
+
+def _read_lines(path: Path, limits: Limits, lines) -> EmployeesFile:
+    header_line, header = next(((n, c) for n, c in lines if _filled(c)), (None, None))
+    if header is None:
         raise EmployeesFileError(path, "the file is empty")
-    header_line, header = lines[0]
     positions = _column_positions(path, header_line, header)
-    if len(lines) == 1:
-        raise EmployeesFileError(path, "the file has a header but no employees")
-    result = EmployeesFile(path, data_lines=len(lines) - 1)
-    seen: dict[int, int] = {}
-    for number, cells in lines[1:]:
+    result, seen, pending_blank = EmployeesFile(path), {}, []
+    for number, cells in lines:
+        if not _filled(cells):
+            pending_blank.append(number)  # reported only when a data row follows it
+            continue
+        result.blank_lines += pending_blank
+        pending_blank = []
+        result.data_lines += 1
+        if result.data_lines > limits.max_rows:
+            raise EmployeesFileError(path, f"more than {limits.max_rows} employee rows (line "
+                                           f"{number}); split the file or raise "
+                                           "KOPPELING_INTAKE_MAX_ROWS")
         _read_row(result, seen, number, [_at(cells, positions[c]) for c in COLUMNS])
+    if not result.data_lines:
+        raise EmployeesFileError(path, "the file has a header but no employees")
     return result
 
 
-def _csv_lines(path: Path) -> list[tuple[int, list]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as err:
-        raise EmployeesFileError(path, f"cannot read the file ({err.strerror or err})") from err
-    except UnicodeDecodeError:
-        raise EmployeesFileError(path, "not UTF-8 text; save it as 'CSV UTF-8' or as .xlsx") \
-            from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [(reader.line_num, row) for row in reader]
-    except csv.Error as err:
-        raise EmployeesFileError(path, f"not valid CSV near line {reader.line_num}") from err
-
-
-def _excel_lines(path: Path) -> list[tuple[int, list]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook  # only when an Excel file is given
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, BadZipFile, InvalidFileException, KeyError, ValueError) as err:
-        raise EmployeesFileError(path, f"cannot open it as an Excel workbook "
-                                       f"({type(err).__name__})") from err
-    try:
-        sheet = book.worksheets[0]
-        return [(number, list(row)) for number, row in
-                enumerate(sheet.iter_rows(values_only=True), start=1)]
-    finally:
-        book.close()
+def _filled(cells: list) -> bool:
+    return any(isinstance(c, Formula) or _text(c) for c in cells)
 
 
 def _column_positions(path: Path, line: int, header: list) -> dict[str, int]:
@@ -133,16 +130,19 @@ def _column_positions(path: Path, line: int, header: list) -> dict[str, int]:
 
 
 def _read_row(result: EmployeesFile, seen: dict[int, int], line: int, values: list) -> None:
-    name, birth, pid = values
-    errors = []
+    formulas = [RowError(line, column, f"formula in cell {value.cell}; type the value itself")
+                for column, value in zip(COLUMNS, values, strict=True)
+                if isinstance(value, Formula)]
+    name, birth, pid = (None if isinstance(v, Formula) else v for v in values)
+    errors = list(formulas)
     name_text = " ".join(_text(name).split())
-    if not name_text:
+    if not name_text and "Naam" not in {e.column for e in formulas}:
         errors.append(RowError(line, "Naam", "empty"))
     birth_date, reason = parse_date(birth)
-    if reason:
+    if reason and not isinstance(values[1], Formula):
         errors.append(RowError(line, "Geboortedatum", reason))
     personnel_id, reason = parse_personnel_id(pid)
-    if reason:
+    if reason and not isinstance(values[2], Formula):
         errors.append(RowError(line, "Personeelsid", reason))
     elif personnel_id in seen:
         errors.append(RowError(line, "Personeelsid", f"also on line {seen[personnel_id]}"))
@@ -214,7 +214,7 @@ def write_employees_file(path: Path | str, rows: list[tuple[str, dt.date | None,
         sheet.title = "Medewerkers"
         sheet.append(list(COLUMNS))
         for name, birth, pid in rows:
-            sheet.append([name, birth, pid])
+            write_xlsx_row(sheet, [name, birth, pid])
             sheet.cell(sheet.max_row, 2).number_format = "DD-MM-YYYY"
         book.save(path)
         return
@@ -222,4 +222,4 @@ def write_employees_file(path: Path | str, rows: list[tuple[str, dt.date | None,
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(COLUMNS)
         for name, birth, pid in rows:
-            writer.writerow([name, birth.strftime("%d-%m-%Y") if birth else "", pid])
+            writer.writerow([neutralise(name), birth.strftime("%d-%m-%Y") if birth else "", pid])

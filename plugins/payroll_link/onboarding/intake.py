@@ -48,6 +48,7 @@ class IntakeResult:
     details: list[Detail] = field(default_factory=list)
     rows_in_file: int = 0
     active_in_nmbrs: int = 0
+    blank_lines: list[int] = field(default_factory=list)
 
     def count(self, status: str, mismatch: str | None = None) -> int:
         """Count details with `status` (and, for mismatches, the mismatching field)."""
@@ -60,6 +61,7 @@ class IntakeResult:
         return {
             "file": self.file, "company_id": self.company_id,
             "rows_in_file": self.rows_in_file, "file_errors": len(self.file_errors),
+            "blank_lines_skipped": len(self.blank_lines),
             "active_in_nmbrs": self.active_in_nmbrs, "matched": self.count(MATCHED),
             "missing_from_file": self.count(MISSING), "extra_in_file": self.count(EXTRA),
             "birth_date_mismatch": self.count(MISMATCH, "birth_date"),
@@ -83,7 +85,7 @@ def reconcile(upload: EmployeesFile, roster: list[RosterEntry], company_id: int)
     """Compare the file's valid rows with the active employees of the company."""
     result = IntakeResult(upload.path.name, company_id, list(upload.errors),
                           rows_in_file=upload.data_lines,
-                          active_in_nmbrs=len(roster))
+                          active_in_nmbrs=len(roster), blank_lines=list(upload.blank_lines))
     pool: dict[int, list[RosterEntry]] = defaultdict(list)
     for entry in roster:
         pool[entry.number].append(entry)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from payroll_link.onboarding.cells import neutralise, write_xlsx_row
 from payroll_link.onboarding.intake import IntakeResult
 
 HEADERS = ("status", "afwijking", "personeelsid", "regel", "nmbrs_employee_id", "naam_bestand",
@@ -18,11 +19,17 @@ def report_rows(result: IntakeResult) -> list[list]:
             for d in result.details]
     rows += [["file_error", f"{error.column}: {error.reason}", None, error.line, None, None,
               None, None, None] for error in result.file_errors]
+    rows += [["blank_line", "skipped", None, line, None, None, None, None, None]
+             for line in result.blank_lines]
     return rows
 
 
 def write_report(path: Path | str, result: IntakeResult) -> Path:
-    """Write the detail report; the suffix (.csv or .xlsx) picks the format."""
+    """Write the detail report; the suffix (.csv or .xlsx) picks the format.
+
+    Every text cell is neutralised (``cells``): a name from the upload or from Nmbrs that starts
+    like a formula is written as text, in both formats.
+    """
     path = Path(path)
     rows = report_rows(result)
     if path.suffix.lower() == ".xlsx":
@@ -33,7 +40,7 @@ def write_report(path: Path | str, result: IntakeResult) -> Path:
         sheet.title = "Intake"
         sheet.append(list(HEADERS))
         for row in rows:
-            sheet.append(row)
+            write_xlsx_row(sheet, row)
         for column in ("H", "I"):
             for cell in sheet[column][1:]:
                 cell.number_format = "DD-MM-YYYY"
@@ -54,4 +61,4 @@ def _csv(value) -> str:
         return ""
     if hasattr(value, "strftime"):
         return value.strftime("%d-%m-%Y")
-    return str(value)
+    return str(neutralise(value))

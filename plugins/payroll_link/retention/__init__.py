@@ -1,0 +1,1 @@
+"""Retention of personal data: policy (config/retention.yaml) and the purge that applies it."""
