@@ -101,6 +101,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(200, self.state.knobs.to_dict())
         if path == "/admin/stats":
             return self._json(200, self.state.stats.to_dict())
+        if path == "/admin/violations":
+            with self.state.lock:
+                return self._json(200, {"violations": list(self.state.violations)})
         self._json(404, {"error": "not found"})
 
     def _api(self, path: str, query: dict) -> None:
