@@ -6,7 +6,7 @@ from simulators.nmbrs_rest_sim import shapes_employee as emp
 from simulators.nmbrs_rest_sim.documents import documents, wagecodes_xml
 from simulators.nmbrs_rest_sim.errors import ApiError, invalid_param
 from simulators.nmbrs_rest_sim.ids import rest_id
-from simulators.nmbrs_rest_sim.paging import Ctx, employee_ids, paged_list, per_employee
+from simulators.nmbrs_rest_sim.paging import Ctx, employee_ids, paged, paged_list, per_employee
 from simulators.nmbrs_rest_sim.wire import number, period, ts
 from simulators.nmbrs_sim.access import visible_debtors
 from simulators.nmbrs_sim.dataset_periods import period_bounds, period_of, periods_per_year
@@ -50,18 +50,18 @@ def _year_period(ctx: Ctx, period_required: bool = True) -> tuple[int, int]:
 def employees(ctx: Ctx) -> dict:
     """GET …/employees: every employee with basic info; employeeType filters."""
     company = ctx.state.world.company(ctx.company_id)
-    wanted = ctx.arg("employeeType")
-    rows = [{"employeeId": rest_id("employee", e.id),
-             "employeeBasicInfo": emp.basic_info(e, ctx.clock)}
-            for e in (company.employee(i) for i in employee_ids(ctx))]
-    if wanted:
-        rows = [r for r in rows if r["employeeBasicInfo"]["employeeType"] == wanted]
+    ids, wanted = employee_ids(ctx), ctx.arg("employeeType")
+
+    def row(employee_id: int) -> dict:
+        employee = company.employee(employee_id)
+        return {"employeeId": rest_id("employee", employee_id),
+                "employeeBasicInfo": emp.basic_info(employee, ctx.clock)}
+
+    if not wanted:  # build only the asked page
+        return paged(ctx, len(ids), lambda a, b: [row(i) for i in ids[a:b]])
+    rows = [r for r in map(row, ids) if r["employeeBasicInfo"]["employeeType"] == wanted]
     return paged_list(ctx, rows)
 
-def _filtered_ids(ctx: Ctx) -> list[int]:
-    from simulators.nmbrs_rest_sim.paging import employee_ids
-
-    return employee_ids(ctx)
 
 def current_period(ctx: Ctx) -> dict:
     """GET …/period: the company's current payroll period."""

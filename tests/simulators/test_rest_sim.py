@@ -164,3 +164,14 @@ def test_company_outside_the_login_is_403_and_unknown_company_404(nmbrs_rest_sim
     assert other.status_code == 403 and other.json()["title"] == "Unauthorized_AccessData"
     unknown = rest_get(nmbrs_rest_sim, token, f"/api/companies/{uuid.uuid4()}/employees")
     assert unknown.status_code == 404 and unknown.json()["code"] == 40404
+
+
+def test_created_from_keeps_only_records_created_since(nmbrs_rest_sim, token):
+    path = employees_path(HOEKSTRA, "/salaries")
+    everything = [s for i in all_pages(nmbrs_rest_sim, token, path) for s in i["salaries"]]
+    since = "2026-01-01T00:00:00Z"
+    recent = [s for i in all_pages(nmbrs_rest_sim, token, path, createdFrom=since)
+              for s in i["salaries"]]
+    assert recent and len(recent) < len(everything)
+    assert sorted(s["salaryId"] for s in recent) == sorted(
+        s["salaryId"] for s in everything if s["createdAt"] >= since)
