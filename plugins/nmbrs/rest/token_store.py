@@ -30,7 +30,10 @@ class WarehouseTokenStore:
 
     def __init__(self, connect: Callable[[], object], client_secret: Secret):
         self._connect = connect
-        self._secret = client_secret
+        self._secret = client_secret if isinstance(client_secret, Secret) else Secret(
+            str(client_secret or ""))
+        if not self._secret.reveal():
+            raise NmbrsConfigError("Nmbrs REST token store: the client secret is missing")
 
     def __repr__(self) -> str:
         return "WarehouseTokenStore()"
