@@ -16,7 +16,7 @@ import requests
 from bench.client import free_port, start_simulator
 from nmbrs.client import NmbrsClient, NmbrsSettings
 from payroll_link.extraction.runner import extract_period
-from payroll_link.extraction.source import NmbrsSoapSource
+from payroll_link.extraction.sources.soap import NmbrsSoapSource
 from payroll_link.periods import get_period
 from payroll_link.warehouse import Warehouse, make_engine, scratch_database
 

@@ -85,7 +85,7 @@ def extract_period(nmbrs_sim, make_client, warehouse, employer_id):
     Partition (employer id unique to the test unless given).
     """
     from payroll_link.extraction.runner import extract_period as run
-    from payroll_link.extraction.source import NmbrsSoapSource
+    from payroll_link.extraction.sources.soap import NmbrsSoapSource
     from payroll_link.periods import get_period
 
     def extract(company_id: int, username: str, frequency: str, year: int, number: int, *,

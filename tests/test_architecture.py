@@ -76,3 +76,17 @@ def test_pypi_package_nmbrs_is_not_installed_over_plugins_nmbrs():
     import nmbrs
 
     assert Path(nmbrs.__file__).resolve().is_relative_to(PLUGINS)
+
+
+SOURCE_NEUTRAL = ("staging.py", "extraction/steps.py", "extraction/runner.py",
+                  "extraction/publish.py", "extraction/pool.py", "extraction/sources/base.py",
+                  "warehouse/", "quality/", "handoff/")
+
+
+@pytest.mark.parametrize("path", [p for p in py_files(PLUGINS / "payroll_link") if p.relative_to(
+    PLUGINS / "payroll_link").as_posix().startswith(SOURCE_NEUTRAL)], ids=str)
+def test_source_neutral_modules_never_import_a_source_client(path):
+    names = imports(path)
+    client = {n for n in names if n.startswith(("nmbrs.", "zeep"))
+              or n.startswith("payroll_link.extraction.sources.soap")}
+    assert not client, f"{path.relative_to(REPO)} imports {sorted(client)}"

@@ -47,7 +47,7 @@ def warehouse():
 def nmbrs_source(employer):
     """Return the PayrollSource for an employer, credentials from its Airflow connection."""
     from nmbrs.hooks.nmbrs import NmbrsHook
-    from payroll_link.extraction.source import NmbrsSoapSource
+    from payroll_link.extraction.sources.soap import NmbrsSoapSource
 
     return NmbrsSoapSource(NmbrsHook(nmbrs_conn_id=employer.nmbrs_conn_id).get_conn())
 

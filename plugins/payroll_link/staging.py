@@ -1,12 +1,13 @@
-"""Staging entities: which Nmbrs call feeds which typed table, and client rows mapped to it.
+"""Staging entities: the canonical, source-neutral rows the pipeline stages, and their check.
 
-Pure domain code (stdlib only, no I/O). The client (`nmbrs.client`) returns plain dicts keyed by
-Nmbrs element names; ``to_rows`` turns them into rows keyed by the snake_case staging columns of
-``sql/migrations`` (the lineage columns ``_employer`` … ``_snapshot`` are added by the warehouse).
+Pure domain code (stdlib only, no I/O). A *canonical row* is a dict keyed by exactly the
+``columns`` of its entity, with Python-typed values (see ``KINDS``); every source (Nmbrs SOAP,
+Nmbrs REST) maps its own wire shapes to these rows in ``payroll_link.extraction.sources``, and
+``check_rows`` enforces the contract before anything is landed. The lineage columns
+``_employer`` … ``_snapshot`` are added by the warehouse.
 
-Column notation in ``_spec``: ``column=NmbrsKey:kind`` with a trailing ``!`` on the key when the
-key must be present (identifiers); other keys may be absent (→ NULL). ``NmbrsKey`` may be a dotted
-path into a nested record (``SalaryTable.Code``). Kinds: int, text, num, date, ts, bool.
+Column notation in ``_spec``: ``column:kind`` with a trailing ``!`` on the name when the value
+must be present (identifiers). Kinds: int, text, num, date, ts, bool.
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 KINDS = ("int", "text", "num", "date", "ts", "bool")
-# Where a record carries no employee id of its own, the caller's employee_id is put here.
-_EMPLOYEE_KEY = "EmployeeId"
+_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,), "text": (str,), "num": (Decimal, int), "date": (dt.date,),
+    "ts": (dt.datetime,), "bool": (bool,)}
 
 
 class StagingError(ValueError):
-    """A client row cannot be mapped to a staging row; names entity, row index and field."""
+    """A row does not fit its staging entity; names entity, row index and column."""
 
     def __init__(self, message: str, *, entity: str, field: str | None = None):
         super().__init__(message)
@@ -32,29 +35,25 @@ class StagingError(ValueError):
 
 @dataclass(frozen=True)
 class Column:
-    """One staging column and the Nmbrs key (path) it is read from."""
+    """One staging column: name, kind, and whether a value is required."""
 
     name: str
-    path: tuple[str, ...]
     kind: str
     required: bool
-
-    @property
-    def key(self) -> str:
-        """Return the Nmbrs key as written in the spec (dotted for nested records)."""
-        return ".".join(self.path)
 
 
 @dataclass(frozen=True)
 class Entity:
-    """A staging entity: table name, source call, snapshot flag and columns (natural key first)."""
+    """A staging entity: table name, lineage label, snapshot flag and columns (natural key first).
+
+    ``source`` is the lineage label written to ``_source`` (the Nmbrs call that feeds it).
+    """
 
     name: str
     source: str
     snapshot: bool
     fields: tuple[Column, ...]
-    nested: str | None = None  # list element flattened: one staging row per element
-    per_employee: bool = False  # the call is made per employee; rows carry employee_id
+    per_employee: bool = False  # fetched per employee; rows carry employee_id
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -65,21 +64,15 @@ class Entity:
 def _spec(text: str) -> tuple[Column, ...]:
     columns = []
     for item in text.split():
-        name, rest = item.split("=", 1)
-        key, kind = rest.rsplit(":", 1)
+        name, kind = item.split(":", 1)
         if kind not in KINDS:
             raise ValueError(f"staging spec: column {name!r} has unknown kind {kind!r}")
-        required = key.endswith("!")
-        columns.append(Column(name, tuple(key.rstrip("!").split(".")), kind, required))
+        columns.append(Column(name.rstrip("!"), kind, name.endswith("!")))
     return tuple(columns)
 
 
-_EMP = "employee_id=EmployeeId!:int"
 _DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_SCHEDULE = " ".join(
-    [f"hours_{d}=Hours{d.title()}:num" for d in _DAYS]
-    + [f"hours_{d}_w2=Hours{d.title()}2:num" for d in _DAYS]
-)
+_SCHEDULE = " ".join([f"hours_{d}:num" for d in _DAYS] + [f"hours_{d}_w2:num" for d in _DAYS])
 _E, _C = "EmployeeService.", "CompanyService."
 
 
@@ -89,70 +82,54 @@ def _entity(name: str, source: str, snapshot: bool, spec: str, **options: Any) -
 
 _DEFINITIONS = (
     _entity("company_run", _C + "Run_GetList", False,
-            "run_id=ID!:int run_number=Number:int year=Year:int period_start=PeriodStart:int "
-            "period_end=PeriodEnd:int description=Description:text run_at=RunAt:ts "
-            "is_locked=IsLocked:bool"),
-    # Parsed report rows (nmbrs.client.reports) plus run_id; ops.extraction.wage_code_path says
-    # whether the ReportService _Background call or the synchronous CompanyService call made them.
+            "run_id!:int run_number:int year:int period_start:int period_end:int "
+            "description:text run_at:ts is_locked:bool"),
+    # ops.extraction.wage_code_path says which report call (background/synchronous) made them.
     _entity("wage_code_line", "Reports_GetWageCodesByRunCompany_v2", False,
-            "run_id=run_id!:int employee_id=employee_id!:int year=year:int period=period:int "
-            "run_number=run_number:int code=code!:int description=description:text "
-            "value=value!:num"),
+            "run_id!:int employee_id!:int year:int period:int run_number:int code!:int "
+            "description:text value!:num"),
     _entity("company_wage_component", _C + "WageComponentFixed_Get+WageComponentVar_Get", False,
-            "kind=kind!:text component_id=Id!:int code=Code!:int value=Value:num"),
+            "kind!:text component_id!:int code!:int value:num"),
     _entity("employee", _E + "List_GetByCompany", True,
-            "employee_id=Id!:int number=Number:int display_name=DisplayName:text"),
+            "employee_id!:int number:int display_name:text"),
     _entity("employment", _E + "Employment_GetAll_AllEmployeesByCompany", False,
-            f"{_EMP} employment_id=EmploymentId!:int creation_date=CreationDate:date "
-            "start_date=StartDate:date end_date=EndDate:date "
-            "initial_start_date=InitialStartDate:date", nested="EmployeeEmployments"),
+            "employee_id!:int employment_id!:int creation_date:date start_date:date "
+            "end_date:date initial_start_date:date"),
     _entity("salary", _E + "Salary_GetAll_AllEmployeesByCompany", False,
-            f"{_EMP} salary_id=ID!:int value=Value:num salary_type=Type:int "
-            "salary_table_code=SalaryTable.Code:int start_date=StartDate:date "
-            "creation_date=CreationDate:date", nested="EmployeeSalaries"),
+            "employee_id!:int salary_id!:int value:num salary_type:int salary_table_code:int "
+            "start_date:date creation_date:date"),
     # Data minimisation: phones, e-mails, emergency contacts, ID documents are not staged.
     _entity("personal_info", _E + "PersonalInfo_GetCurrent", True,
-            "employee_id=Id!:int number=Number:int employee_number=EmployeeNumber:int "
-            "bsn=BSN:text first_name=FirstName:text initials=Initials:text prefix=Prefix:text "
-            "last_name=LastName:text gender=Gender:text nationality_code=NationalityCode:int "
-            "birth_date=Birthday:date deceased_date=DeceasedDate:date "
-            "partner_prefix=PartnerPrefix:text partner_last_name=PartnerLastName:text "
-            "naamstelling=Naamstelling:text creation_date=CreationDate:date", per_employee=True),
+            "employee_id!:int number:int employee_number:int bsn:text first_name:text "
+            "initials:text prefix:text last_name:text gender:text nationality_code:int "
+            "birth_date:date deceased_date:date partner_prefix:text partner_last_name:text "
+            "naamstelling:text creation_date:date", per_employee=True),
     _entity("address", _E + "Address_GetListCurrent", True,
-            f"{_EMP} address_id=Id!:int is_default=Default:bool street=Street:text "
-            "house_number=HouseNumber:text house_number_addition=HouseNumberAddition:text "
-            "postal_code=PostalCode:text city=City:text state_province=StateProvince:text "
-            "country_iso_code=CountryISOCode:text address_type=Type:text", per_employee=True),
+            "employee_id!:int address_id!:int is_default:bool street:text house_number:text "
+            "house_number_addition:text postal_code:text city:text state_province:text "
+            "country_iso_code:text address_type:text", per_employee=True),
     _entity("bank_account", _E + "BankAccount_GetList", False,
-            f"{_EMP} bank_account_id=Id!:int iban=IBAN:text bic=BIC:text account_type=Type:text",
+            "employee_id!:int bank_account_id!:int iban:text bic:text account_type:text",
             per_employee=True),
     _entity("partner", _E + "Partner_Get", True,
-            f"{_EMP} partner_id=Id!:int partner_name=PartnerName:text first_name=FirstName:text "
-            "initials=Initials:text gender=Gender:text birth_date=Birthday:date "
-            "start_date=StartDate:date", per_employee=True),
+            "employee_id!:int partner_id!:int partner_name:text first_name:text initials:text "
+            "gender:text birth_date:date start_date:date", per_employee=True),
     _entity("child", _E + "Children_Get", True,
-            f"{_EMP} child_id=Id!:int name=Name:text first_name=FirstName:text "
-            "initials=Initials:text gender=Gender:text birth_date=Birthday:date",
-            nested="EmployeeChildren", per_employee=True),
+            "employee_id!:int child_id!:int name:text first_name:text initials:text gender:text "
+            "birth_date:date", per_employee=True),
     _entity("contract", _E + "Contract_GetCurrentPeriod", True,
-            f"{_EMP} contract_id=ContractID!:int creation_date=CreationDate:date "
-            "start_date=StartDate:date trial_period_end=TrialPeriod:date end_date=EndDate:date "
-            "employment_type=EmployementType:int "
-            "employment_sequence_tax_id=EmploymentSequenceTaxId:int indefinite=Indefinite:bool "
-            "phase_classification=PhaseClassification:int written_contract=WrittenContract:bool "
-            "hours_per_week=HoursPerWeek:num", nested="EmployeeContracts", per_employee=True),
+            "employee_id!:int contract_id!:int creation_date:date start_date:date "
+            "trial_period_end:date end_date:date employment_type:int "
+            "employment_sequence_tax_id:int indefinite:bool phase_classification:int "
+            "written_contract:bool hours_per_week:num", per_employee=True),
     _entity("schedule", _E + "Schedule_GetCurrent", True,
-            f"{_EMP} {_SCHEDULE} parttime_percentage=ParttimePercentage:num "
-            "start_date=StartDate:date", per_employee=True),
-    # v3 SVW shape is uncertain (nmbrs-api.md §7.2): every field but the employee is optional.
+            f"employee_id!:int {_SCHEDULE} parttime_percentage:num start_date:date",
+            per_employee=True),
     _entity("svw", _E + "SVW_GetCurrent", True,
-            f"{_EMP} svw_id=Id:int influence_obliged_insurance=InfluenceObligedInsurance:bool "
-            "wage_cost_benefit=WageCostBenefit:bool code_cao=CodeCao:int wao_wia=Wao_Wia:bool "
-            "ww=Ww:bool zw=Zw:bool "
-            "income_related_contribution_zvw=IncomeRelatedContributionZvw:bool "
-            "code_zvw=CodeZvw:int risk_group=RiskGroup:int sector=Sector:int "
-            "employment_type=EmploymentType:int phase_classification=PhaseClassification:int "
-            "employment_sequence_tax_id=EmploymentSequenceTaxId:int", per_employee=True),
+            "employee_id!:int svw_id:int influence_obliged_insurance:bool wage_cost_benefit:bool "
+            "code_cao:int wao_wia:bool ww:bool zw:bool income_related_contribution_zvw:bool "
+            "code_zvw:int risk_group:int sector:int employment_type:int "
+            "phase_classification:int employment_sequence_tax_id:int", per_employee=True),
 )
 
 ENTITIES: dict[str, Entity] = {entity.name: entity for entity in _DEFINITIONS}
@@ -167,101 +144,41 @@ def entity(name: str) -> Entity:
         raise StagingError(f"unknown staging entity {name!r}", entity=str(name)) from None
 
 
-def to_rows(entity_name: str, source_rows: Any, employee_id: int | None = None) -> list[dict]:
-    """Map client rows (a list, one record or None) to staging rows of `entity_name`.
+def check_rows(entity_name: str, rows: Iterable[Mapping]) -> list[dict]:
+    """Return the canonical rows of `entity_name` as a list, or raise StagingError.
 
-    `employee_id` is required for per-employee calls whose records do not carry the employee.
+    Each row must have exactly the entity's columns, a value in every required column, and
+    values of the column's kind (``bool`` is not an int; a ``datetime`` is not a ``date``).
     """
     spec = entity(entity_name)
-    rows = []
-    for index, record in enumerate(_records(spec, source_rows, employee_id)):
-        rows.append({column.name: _value(spec, column, record, index) for column in spec.fields})
-    if spec.name == "company_wage_component":
-        _check_kinds(spec, rows)
-    return rows
-
-
-def _top_level(value: Any) -> list:
-    """Return the records of a call result: None, one record, or a list of records."""
-    if value is None:
-        return []
-    if isinstance(value, Mapping):
-        return [value]
-    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
-        return list(value)
-    raise TypeError(f"expected records, got {type(value).__name__}")
-
-
-def _elements(value: Any) -> list:
-    """Return a nested list; an unflattened ``{'Employment': [...]}`` wrapper is unwrapped."""
-    if isinstance(value, Mapping) and len(value) == 1:
-        (only,) = value.values()
-        if only is None or isinstance(only, list):
-            return list(only or [])
-    return _top_level(value)
-
-
-def _records(spec: Entity, source_rows: Any, employee_id: int | None) -> Iterable[Mapping]:
-    """Yield one flat record per staging row; nested lists are flattened under their employee."""
-    try:
-        items = _top_level(source_rows)
-        for item in items:
-            _check_record(spec, item)
-            if spec.per_employee and item.get(_EMPLOYEE_KEY) is None and employee_id is not None:
-                item = {**item, _EMPLOYEE_KEY: employee_id}
-            if spec.nested is None:
-                yield item
-                continue
-            for child in _elements(item.get(spec.nested)):
-                _check_record(spec, child)
-                yield {**child, _EMPLOYEE_KEY: item.get(_EMPLOYEE_KEY)}
-    except TypeError as err:
-        raise StagingError(f"staging {spec.name}: {err}", entity=spec.name) from None
-
-
-def _check_record(spec: Entity, record: Any) -> None:
-    if not isinstance(record, Mapping):
-        raise TypeError(f"a source row is a {type(record).__name__}, expected a record")
-
-
-def _value(spec: Entity, column: Column, record: Mapping, index: int) -> Any:
-    value: Any = record
-    for step, key in enumerate(column.path):
-        if not isinstance(value, Mapping) or key not in value:
-            if column.required and step == 0:
-                hint = " (pass employee_id=)" if key == _EMPLOYEE_KEY and spec.per_employee else ""
-                raise StagingError(f"staging {spec.name}, source row {index}: required field "
-                                   f"{column.key!r} is missing{hint}", entity=spec.name,
-                                   field=column.key)
-            return None
-        value = value[key]
-    if value is None and column.required:
-        raise StagingError(f"staging {spec.name}, source row {index}: required field "
-                           f"{column.key!r} is empty", entity=spec.name, field=column.key)
-    return _convert(spec, column, value, index)
-
-
-def _convert(spec: Entity, column: Column, value: Any, index: int) -> Any:
-    if value is None:
-        return None
-    if column.kind == "date":
-        if isinstance(value, dt.datetime):  # Nmbrs sends dates as midnight datetimes
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value)[:10])
-        except ValueError:
-            pass  # raised below, outside the handler: ValueError's text quotes the value
-        raise StagingError(f"staging {spec.name}, source row {index}: field {column.key!r} "
-                           "is not a date", entity=spec.name, field=column.key)
-    if column.kind == "text" and not isinstance(value, str):
-        return str(getattr(value, "value", value))  # zeep enums arrive as str already
-    return value
-
-
-def _check_kinds(spec: Entity, rows: list[dict]) -> None:
+    out = []
     for index, row in enumerate(rows):
-        if row["kind"] not in _WAGE_COMPONENT_KINDS:
-            raise StagingError(f"staging {spec.name}, source row {index}: field 'kind' must be "
-                               "'fixed' or 'var'", entity=spec.name, field="kind")
+        where = f"staging {spec.name}, row {index}"
+        if not isinstance(row, Mapping):
+            raise StagingError(f"{where}: a {type(row).__name__}, expected a mapping",
+                               entity=spec.name)
+        extra = sorted(set(row) - set(spec.columns))
+        if extra:
+            raise StagingError(f"{where}: unknown column(s) {extra}", entity=spec.name)
+        for column in spec.fields:
+            _check_value(spec, column, row.get(column.name), where)
+        out.append({name: row.get(name) for name in spec.columns})
+    return out
+
+
+def _check_value(spec: Entity, column: Column, value: Any, where: str) -> None:
+    if value is None:
+        if column.required:
+            raise StagingError(f"{where}: required column {column.name!r} is empty",
+                               entity=spec.name, field=column.name)
+        return
+    wrong = not isinstance(value, _TYPES[column.kind]) or (
+        column.kind != "bool" and isinstance(value, bool)) or (
+        column.kind == "date" and isinstance(value, dt.datetime))
+    if wrong:
+        raise StagingError(f"{where}: column {column.name!r} holds a {type(value).__name__}, "
+                           f"expected {column.kind}", entity=spec.name, field=column.name)
+    if spec.name == "company_wage_component" and column.name == "kind" and (
+            value not in _WAGE_COMPONENT_KINDS):
+        raise StagingError(f"{where}: column 'kind' must be 'fixed' or 'var'",
+                           entity=spec.name, field="kind")

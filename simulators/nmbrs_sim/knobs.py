@@ -57,6 +57,9 @@ class Knobs:
     report_delay_s: float = 0.6  # background task: Enqueued -> Executing -> done
     report_status: str = "Success"  # or "Error"
     faults: list[FaultRule] = field(default_factory=list)
+    shapes: dict[str, str] = field(default_factory=dict)  # operation -> answer shape profile
+    extra_elements: dict[str, list[str]] = field(default_factory=dict)  # op -> unknown names
+    rename_elements: dict[str, dict[str, str]] = field(default_factory=dict)  # op -> old: new
 
     def to_dict(self) -> dict:
         """Return the knobs as JSON-ready data."""
@@ -67,8 +70,13 @@ class Knobs:
         for key, value in data.items():
             if key == "faults":
                 self.faults = [FaultRule(**rule) for rule in value]
-            elif key in ("latency_ms", "throttle_per_s", "throttle_penalty_s", "report_delay_s",
-                         "report_status"):
+            elif key == "shapes":
+                from simulators.nmbrs_sim.shapes import check_profiles
+
+                check_profiles(value)
+                self.shapes = dict(value)
+            elif key in ("extra_elements", "rename_elements", "latency_ms", "throttle_per_s",
+                         "throttle_penalty_s", "report_delay_s", "report_status"):
                 setattr(self, key, value)
             else:
                 raise ValueError(f"unknown knob {key!r}")

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from nmbrs.client.schema import OPERATIONS
 from nmbrs.client.wsdlgen import wsdl_path
-from simulators.nmbrs_sim import soap
+from simulators.nmbrs_sim import shapes, soap
 from simulators.nmbrs_sim.access import Denied, authenticate, check_grant
 from simulators.nmbrs_sim.handlers import HANDLERS, TaskStore
 from simulators.nmbrs_sim.knobs import Knobs, Stats, Throttle
@@ -180,7 +180,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(500, soap.nmbrs_fault(err.code, err.text))
         except soap.ClientFault as err:
             return self._send(500, soap.fault(str(err), "soap:Client"))
-        self._send(200, soap.response(op, value))
+        self._send(200, shapes.render(op, value, state.knobs))
 
     def _inject(self, rule) -> bool:
         """Perform an injected fault; return True when the request is answered (or dropped)."""

@@ -11,10 +11,11 @@ from lxml import etree
 from nmbrs.client.schema import ENUMS, SIMPLE, Field, Operation, fields_of, parse_field
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _ENVELOPE = (
     '<?xml version="1.0" encoding="utf-8"?>'
-    f'<soap:Envelope xmlns:soap="{SOAP_ENV}" '
+    '<soap:Envelope xmlns:soap="{ns}" '
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
     'xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body>{body}</soap:Body></soap:Envelope>'
 )
@@ -98,21 +99,21 @@ def _element(field: Field, value, out: list[str]) -> None:
         out.append(f"</{name}>")
 
 
-def response(op: Operation, value) -> bytes:
+def response(op: Operation, value, envelope: str = SOAP_ENV) -> bytes:
     """Return the response envelope of an operation carrying `value` as its result."""
     result_type = op.result.removesuffix("[]")
     field = Field(op.result_name, result_type, True, False, op.result.endswith("[]"))
     out: list[str] = []
     _element(field, value, out)
     body = f'<{op.name}Response xmlns="{op.namespace}">{"".join(out)}</{op.name}Response>'
-    return _ENVELOPE.format(body=body).encode("utf-8")
+    return _ENVELOPE.format(ns=envelope, body=body).encode("utf-8")
 
 
 def fault(faultstring: str, code: str = "soap:Server") -> bytes:
     """Return a SOAP 1.1 fault envelope."""
     body = (f"<soap:Fault><faultcode>{code}</faultcode>"
             f"<faultstring>{escape(faultstring)}</faultstring><detail /></soap:Fault>")
-    return _ENVELOPE.format(body=body).encode("utf-8")
+    return _ENVELOPE.format(ns=SOAP_ENV, body=body).encode("utf-8")
 
 
 def nmbrs_fault(code: int, text: str) -> bytes:

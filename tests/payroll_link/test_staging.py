@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from payroll_link.staging import ENTITIES, KINDS, StagingError, entity, to_rows
+from payroll_link.extraction.sources.soap_map import to_rows
+from payroll_link.staging import ENTITIES, KINDS, StagingError, entity
 from tests.payroll_link.warehouse.synthetic import dataset, employee_calls, passes_11_proef
 
 SNAPSHOT = {"employee", "personal_info", "address", "partner", "child", "contract", "schedule",

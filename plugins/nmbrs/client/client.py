@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from nmbrs.client import transport
 from nmbrs.client.errors import NmbrsTransientError, translate
@@ -16,6 +16,13 @@ log = logging.getLogger(__name__)
 
 _CONTEXT_KEYS = {"CompanyId": "company_id", "CompanyID": "company_id", "companyId": "company_id",
                  "EmployeeId": "employee_id"}
+
+
+class Answer(NamedTuple):
+    """One call's parsed value and its response body as received (for landing and drift)."""
+
+    value: Any
+    wire: bytes | None
 
 
 class NmbrsClient:
@@ -68,7 +75,12 @@ class NmbrsClient:
             value = self._headers[key] = element(**fields)
         return value
 
-    def _call(self, service: str, name: str, *, period: str | None = None, **params) -> Any:
+    def call_wire(self, service: str, name: str, **params) -> Answer:
+        """Call one operation like `_call`; return its value and the response body received."""
+        return self._call(service, name, _wire=True, **params)
+
+    def _call(self, service: str, name: str, *, period: str | None = None, _wire: bool = False,
+              **params) -> Any:
         """Call one operation with retries for transient failures; raise NmbrsError otherwise."""
         op = operation(service, name)
         context = {"operation": f"{service}.{name}", "period": period}
@@ -77,7 +89,9 @@ class NmbrsClient:
                 context[attr] = params[key]
         for attempt in range(1, self.settings.max_attempts + 1):
             try:
-                return self._attempt(op, params)
+                value = self._attempt(op, params)
+                body = transport.take_body()
+                return Answer(value, body) if _wire else value
             except Exception as raw:  # noqa: BLE001 - classified right here, in one place
                 err = translate(raw, **context)
                 last = attempt == self.settings.max_attempts

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from nmbrs.client.rows import as_list, as_record, plain
+from nmbrs.client.shapes import read
+
+log = logging.getLogger(__name__)
 
 
 class _Service:
@@ -14,7 +18,15 @@ class _Service:
         self._client = client
 
     def _call(self, op: str, **params):
-        return self._client._call(self.name, op, **params)
+        """Call `op` and read its answer from the wire, in any known shape; log drift names."""
+        answer = self._client.call_wire(self.name, op, **params)
+        if answer.wire is None:  # a test double without a transport: zeep's reading
+            return answer.value
+        reading = read(self.name, op, answer.wire)
+        if reading.drift:
+            log.warning("Nmbrs %s.%s answer drifted: %s", self.name, op,
+                        ", ".join(f"{kind} {element}" for kind, element, _ in reading.drift))
+        return reading.value
 
 
 class CompanyService(_Service):

@@ -46,6 +46,7 @@ class _Transport(Transport):
     def post(self, address, message, headers):
         timeouts = getattr(_local, "timeouts", None) or (10.0, self.operation_timeout)
         response = self.session.post(address, data=message, headers=headers, timeout=timeouts)
+        _local.body = response.content  # the wire bytes of this thread's last answer
         ctype = response.headers.get("Content-Type", "")
         if response.status_code != 200 and "xml" not in ctype:
             raise TransportError(f"HTTP {response.status_code}", status_code=response.status_code)
@@ -55,6 +56,12 @@ class _Transport(Transport):
 def set_timeouts(connect: float, operation: float) -> None:
     """Set the timeouts of this thread's next calls (the zeep client is shared)."""
     _local.timeouts = (connect, operation)
+
+
+def take_body() -> bytes | None:
+    """Return (and forget) the body of this thread's last answer, exactly as received."""
+    body, _local.body = getattr(_local, "body", None), None
+    return body
 
 
 def zeep_client(service: str) -> Client:

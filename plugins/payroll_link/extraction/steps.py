@@ -12,11 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nmbrs.client import NmbrsAuthError, NmbrsConfigError
-from nmbrs.client.services import as_date
-from payroll_link.extraction.source import Fetched, PayrollSource
+from payroll_link.extraction.pool import map_bounded
+from payroll_link.extraction.sources.base import Fetched, PayrollSource
 from payroll_link.periods import PayrollPeriod
-from payroll_link.staging import to_rows
+from payroll_link.staging import check_rows
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ def land(warehouse, part: Partition, fetched: Iterable[Fetched]) -> dict[str, in
     rows: dict[str, list[dict]] = defaultdict(list)
     for item in fetched:
         if item.entity:
-            rows[item.entity].extend(to_rows(item.entity, item.payload, item.employee_id))
+            rows[item.entity].extend(check_rows(item.entity, item.rows))
     counts = {}
     for entity, entity_rows in sorted(rows.items()):
         counts[entity] = warehouse.load_staging(entity, part.extraction_id, part.employer_id,
@@ -61,15 +60,14 @@ def extract_company(warehouse, source: PayrollSource, part: Partition) -> dict:
     started = time.monotonic()
     runs = source.runs(part.company_id, part.period)
     fetched, path = [runs], None
-    for run in runs.payload:
-        report, path = source.wage_codes(part.company_id, run)
-        report.payload = [r for r in report.payload if r["period"] == part.period.number]
+    for run in runs.rows:
+        report, path = source.wage_codes(part.company_id, run, part.period)
         fetched.append(report)
     fetched += source.company_wage_components(part.company_id, part.period)
     counts = land(warehouse, part, fetched)
     warehouse.record(part.extraction_id, counts=counts, wage_code_path=path,
                      timings={"extract_company": round(time.monotonic() - started, 3)})
-    return {"runs": len(runs.payload), "wage_code_path": path, **counts}
+    return {"runs": len(runs.rows), "wage_code_path": path, **counts}
 
 
 def list_employees(warehouse, source: PayrollSource, part: Partition,
@@ -82,8 +80,8 @@ def list_employees(warehouse, source: PayrollSource, part: Partition,
     started = time.monotonic()
     listed, employments = source.employees(part.company_id), source.employments(part.company_id)
     counts = land(warehouse, part, [listed, employments, source.salaries(part.company_id)])
-    ids = {row["Id"] for row in listed.payload} | set(_employed_in(employments.payload,
-                                                                   part.period))
+    ids = {row["employee_id"] for row in listed.rows} | set(_employed_in(employments.rows,
+                                                                         part.period))
     ordered = sorted(ids)
     batches = [ordered[i:i + batch_size] for i in range(0, len(ordered), batch_size)]
     warehouse.record(part.extraction_id, counts={**counts, "employees_in_period": len(ordered)},
@@ -91,13 +89,12 @@ def list_employees(warehouse, source: PayrollSource, part: Partition,
     return batches
 
 
-def _employed_in(items: list[dict], period: PayrollPeriod) -> Iterable[int]:
-    for item in items:
-        for emp in item.get("EmployeeEmployments") or []:
-            start, end = as_date(emp.get("StartDate")), as_date(emp.get("EndDate"))
-            if start and start <= period.end and (end is None or end >= period.start):
-                yield item["EmployeeId"]
-                break
+def _employed_in(rows: list[dict], period: PayrollPeriod) -> Iterable[int]:
+    """Yield the employees with an employment (canonical rows) overlapping the period."""
+    for row in rows:
+        start, end = row["start_date"], row["end_date"]
+        if start and start <= period.end and (end is None or end >= period.start):
+            yield row["employee_id"]
 
 
 def extract_employees(warehouse, source: PayrollSource, part: Partition, employee_ids: list[int],
@@ -107,8 +104,6 @@ def extract_employees(warehouse, source: PayrollSource, part: Partition, employe
     Employees that succeed are landed even when others fail, so a retry of the batch (which
     first removes this batch's rows) loses nothing.
     """
-    from nmbrs.client.concurrency import map_bounded
-
     started = time.monotonic()
     warehouse.delete_employee_rows(part.extraction_id, employee_ids)
     outcome = map_bounded(
@@ -118,8 +113,7 @@ def extract_employees(warehouse, source: PayrollSource, part: Partition, employe
     counts = land(warehouse, part, fetched)
     elapsed = round(time.monotonic() - started, 3)
     if outcome.errors:
-        fatal = next((e for e in outcome.errors.values()
-                      if isinstance(e, NmbrsAuthError | NmbrsConfigError)), None)
+        fatal = next((e for e in outcome.errors.values() if source.is_fatal(e)), None)
         if fatal is not None:  # a missing grant or bad credentials fail every employee alike
             raise fatal
         raise ExtractionError(_describe_failures(part, outcome.errors))

@@ -57,6 +57,7 @@ _BY_TYPE = {
     dt.date: dt.date.isoformat,
     dt.datetime: dt.datetime.isoformat,
     uuid.UUID: str,
+    bytes: lambda value: "\\\\x" + value.hex(),  # bytea hex input, backslash escaped
     dict: lambda value: _text(to_json(value)),
     list: lambda value: _text(to_json(value)),
 }

@@ -8,6 +8,7 @@ data).
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import logging
@@ -26,7 +27,8 @@ log = logging.getLogger(__name__)
 
 LINEAGE = ("_employer", "_period", "_extraction_id", "_loaded_at", "_source", "_snapshot")
 RAW_COLUMNS = ("extraction_id", "employer_id", "period", "service", "operation", "company_id",
-               "employee_id", "request_keys", "payload", "content_sha256", "fetched_at")
+               "employee_id", "request_keys", "payload", "content_sha256", "fetched_at", "wire",
+               "wire_bytes", "source")
 _RECORDABLE = {"counts", "timings", "wage_code_path", "finished_at", "status"}
 
 
@@ -66,7 +68,8 @@ class Warehouse:
         """Append call responses to raw.call_payload (COPY); return the number landed.
 
         A call is a mapping with service, operation, company_id, optional employee_id,
-        request_keys (dict), payload (the client's plain result) and optional fetched_at.
+        request_keys (dict), payload (the canonical rows made of the answer), optional wire
+        (the response body as received; stored gzip-compressed), source and fetched_at.
         content_sha256 is always computed here, over the canonical JSON of the payload (sorted
         keys, compact separators, decimals as strings); a given one is ignored.
         """
@@ -248,5 +251,8 @@ def _raw_line(prefix: str, index: int, call: Mapping, now: dt.datetime) -> str:
         raise LoadError(f"raw call {index} ({call.get('operation')}): payload is not "
                         f"JSON-serialisable: {err}", entity="raw") from None
     digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    values += [payload, digest, call.get("fetched_at") or now]
+    wire = call.get("wire")
+    values += [payload, digest, call.get("fetched_at") or now,
+               gzip.compress(wire, mtime=0) if wire is not None else None,
+               len(wire) if wire is not None else None, call.get("source")]
     return prefix + "\t".join(map(field, values)) + "\n"

@@ -8,7 +8,7 @@ import pytest
 
 from nmbrs.client import NmbrsClient, NmbrsSettings
 from payroll_link.extraction.runner import extract_period as run_extraction
-from payroll_link.extraction.source import NmbrsSoapSource
+from payroll_link.extraction.sources.soap import NmbrsSoapSource
 from payroll_link.periods import get_period
 from payroll_link.registry import Dga, Employer
 from payroll_link.warehouse import Warehouse

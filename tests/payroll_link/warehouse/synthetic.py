@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from payroll_link.staging import ENTITIES, to_rows
+from payroll_link.extraction.sources.soap_map import to_rows
+from payroll_link.staging import ENTITIES
 
 D = Decimal
 EMPLOYEES = (101, 102, 103)
