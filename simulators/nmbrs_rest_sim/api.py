@@ -3,6 +3,7 @@ scope (from the spec's `security`), data access, then the route's handler."""
 
 from __future__ import annotations
 
+import math
 import time
 
 from simulators.nmbrs_rest_sim.contract import json_body, operation_scopes, template_regex
@@ -50,7 +51,7 @@ def answer(state, headers, path: str, query: dict, base_url: str):
 
 
 def _too_many(retry_after: float) -> ApiError:
-    return ApiError("too_many_calls", headers={"Retry-After": f"{max(0, round(retry_after))}"})
+    return ApiError("too_many_calls", headers={"Retry-After": str(max(0, math.ceil(retry_after)))})
 
 
 def _inject(state, template: str) -> None:

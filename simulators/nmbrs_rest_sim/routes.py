@@ -106,6 +106,11 @@ def variable_company_components(ctx: Ctx) -> dict:
                  for r in company.wage_components("var", number_, year)]
     return paged_list(ctx, rows)
 
+def salary_tables(ctx: Ctx) -> dict:
+    """GET …/salarytables: the world's salaries are not on a table, so the list is empty."""
+    return paged_list(ctx, [])
+
+
 def _company_rows(ctx: Ctx, debtor_ids: list[int]) -> list[dict]:
     world = ctx.state.world
     return [{"companyId": rest_id("company", c["ID"]), "number": str(c["Number"]),
@@ -152,6 +157,7 @@ ROUTES: list[tuple[str, object, str]] = [
     (COMPANY + "/runs/{payrollRunId}/wagecodes/xml", wagecodes_xml, "company"),
     (COMPANY + "/fixedwagecomponents", fixed_company_components, "company"),
     (COMPANY + "/variablewagecomponents", variable_company_components, "company"),
+    (COMPANY + "/salarytables", salary_tables, "company"),
     (EMPLOYEES, employees, "company"),
     ("/api/documents/{taskId}", documents, ""),
 ] + [(EMPLOYEES + suffix, _employee_route(*spec), "company")
