@@ -96,3 +96,27 @@ def test_stats_count_calls_per_operation(nmbrs_rest_sim, access):
     rest_get(nmbrs_rest_sim, access, EMPLOYEES)
     stats = requests.get(f"{nmbrs_rest_sim.url}/admin/stats", timeout=5).json()
     assert stats["calls"] == {"/api/companies/{companyId}/employees": 1}
+
+
+def test_command_line_options_become_knobs_and_world_clock():
+    from simulators.nmbrs_rest_sim.__main__ import build, parse_args
+
+    server = build(parse_args(["--port", "0", "--latency-ms", "5", "--rate-limit-per-s", "7",
+                               "--clock", "2026-10-15",
+                               "--knobs", '{"faults": [{"kind": "503", "nth": 2}]}']))
+    try:
+        knobs = server.state.knobs
+        assert knobs.latency_ms == {"*": 5.0} and knobs.rate_limit_per_s == 7.0
+        assert [f.kind for f in knobs.faults] == ["503"]
+        assert server.state.clock.isoformat() == "2026-10-15"
+    finally:
+        server.httpd.server_close()
+
+
+def test_unknown_run_and_bad_created_from_are_refused(nmbrs_rest_sim, access):
+    run = rest_get(nmbrs_rest_sim, access,
+                   f"/api/companies/{COMPANY}/runs/{uuid.uuid4()}/wagecodes/xml", year=2026)
+    assert run.status_code == 404 and run.json()["code"] == 40401
+    bad = rest_get(nmbrs_rest_sim, access, f"{EMPLOYEES}/salaries", createdFrom="yesterday")
+    assert bad.status_code == 400
+    assert bad.json()["invalid-params"][0]["name"] == "createdFrom"
