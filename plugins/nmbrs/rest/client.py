@@ -62,6 +62,12 @@ class NmbrsRestClient:
 
     def pages(self, name: str, *, params: dict | None = None, **path) -> Iterator[list]:
         """Yield the `data` list of each page in turn; only one page is held at a time."""
+        for data, _wire in self.wire_pages(name, params=params, **path):
+            yield data
+
+    def wire_pages(self, name: str, *, params: dict | None = None,
+                   **path) -> Iterator[tuple[list, bytes]]:
+        """Yield (data, body bytes as received) per page, following the pagination block."""
         op = operation(name)
         params = dict(params or {})
         if op.paged:
@@ -70,8 +76,9 @@ class NmbrsRestClient:
         while True:
             if op.paged:
                 params["pageNumber"] = number
-            body = _json(self._request(op, params, path), op.name)
-            yield _data(body, op.name)
+            response = self._request(op, params, path)
+            body = _json(response, op.name)
+            yield _data(body, op.name), response.content
             if not op.paged or not _has_next(body.get("pagination"), number, op.name):
                 return
             number += 1
