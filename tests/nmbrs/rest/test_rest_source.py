@@ -162,3 +162,29 @@ def test_a_company_period_takes_few_calls(rest):
     # employee list twice (numbers, payroll list) + 2 histories + BSNs + 7 employee endpoints,
     # each as many pages as there are hundreds of employees (former employees add a few)
     assert rest.client.calls <= 13 * (pages + 1)
+
+
+def test_missing_scope_fails_at_once_naming_it(rest_sim, rest):
+    import requests
+
+    from nmbrs.rest.errors import NmbrsAuthError
+
+    requests.post(f"{rest_sim.url}/admin/knobs",
+                  json={"deny_scopes": ["employee.employment.read"]}, timeout=5)
+    with pytest.raises(NmbrsAuthError, match="employee.employment.read") as caught:
+        rest.salaries(COMPANY)
+    assert rest.is_fatal(caught.value) and "koppeling authorize" in str(caught.value)
+
+
+def test_throttled_calls_wait_the_delay_and_succeed(rest_sim, oauth, known):
+    import requests
+
+    requests.post(f"{rest_sim.url}/admin/knobs", json={"faults": [
+        {"kind": "429", "path": "/api/companies/{companyId}/employees", "nth": 1, "times": 2,
+         "retry_after_s": 1}]}, timeout=5)
+    sleeps = []
+    client = rest_client(rest_sim, oauth, LOGIN)
+    client._sleep = sleeps.append
+    source = NmbrsRestSource(client, {COMPANY: company_uuid(COMPANY)}, RestIds(known))
+    assert source.employees(COMPANY).rows
+    assert len(sleeps) == 2 and all(1.0 <= pause <= 1.2 for pause in sleeps)  # whole seconds

@@ -26,7 +26,7 @@ DOCUMENT_PATH = "document"  # wage codes come as an asynchronous document (taskI
 EMPLOYEE_ENDPOINTS = {
     "personal_info": ("getEmployeePersonalInfoByCompany", "info", pick.in_force_by_period),
     "address": ("getAddressesByCompany", "addresses", pick.addresses_in_force),
-    "bank_account": ("getBankAccountsByCompany", "bankAccounts", pick.everything),
+    "bank_account": ("getBankAccountsByCompany", "bankAccounts", pick.created_by_end),
     "child": ("getEmployeesChildren", "children", pick.everything),
     "contract": ("getContractsByCompany", "contracts", pick.contracts_in_force),
     "schedule": ("getSchedulesByCompany", "schedules", pick.in_force_by_date),

@@ -162,8 +162,10 @@ def _svw(r, ids, eid):
 
 def _partner(r, ids, eid):
     partner = r.get("partnerInfo") or {}
+    # SOAP's PartnerName is the whole surname with its prefix ("van der Meer").
+    name = " ".join(p for p in (partner.get("partnerPrefix"), partner.get("partnerName")) if p)
     return {"employee_id": eid, "partner_id": surrogate(r["partnerKey"]),
-            "partner_name": partner.get("partnerName")}
+            "partner_name": name or None}
 
 
 def _component(kind: str):

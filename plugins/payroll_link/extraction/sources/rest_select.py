@@ -23,18 +23,23 @@ def _start(record: dict, key: str = "startDate") -> str:
 
 
 def in_force_by_period(records: list[dict], period: PayrollPeriod) -> list[dict]:
-    """Return the latest record whose `period` marker is on or before the period (or none)."""
+    """Return the latest record whose `period` marker is on or before the period.
+
+    Someone hired after the period has no such record yet: then the earliest one, as a SOAP
+    snapshot would also show it.
+    """
     target = (period.year, period.number)
-    started = [r for r in records if _period_key(r) <= target]
-    started.sort(key=lambda r: (_period_key(r), str(r.get("createdAt") or "")))
-    return started[-1:]
+    ordered = sorted(records, key=lambda r: (_period_key(r), str(r.get("createdAt") or "")))
+    started = [r for r in ordered if _period_key(r) <= target]
+    return started[-1:] or ordered[:1]
 
 
 def in_force_by_date(records: list[dict], period: PayrollPeriod) -> list[dict]:
-    """Return the latest record that started on or before the period's last day (or none)."""
+    """Return the latest record started on or before the period's last day (else the earliest)."""
     end = period.end.isoformat()
-    started = sorted((r for r in records if _start(r) and _start(r) <= end), key=_start)
-    return started[-1:]
+    ordered = sorted((r for r in records if _start(r)), key=_start)
+    started = [r for r in ordered if _start(r) <= end]
+    return started[-1:] or ordered[:1]
 
 
 def addresses_in_force(records: list[dict], period: PayrollPeriod) -> list[dict]:
@@ -54,8 +59,14 @@ def contracts_in_force(records: list[dict], period: PayrollPeriod) -> list[dict]
 
 
 def everything(records: list[dict], period: PayrollPeriod) -> list[dict]:
-    """Return every record (lists that are not history: bank accounts, children)."""
+    """Return every record (lists that are not history: children)."""
     return list(records)
+
+
+def created_by_end(records: list[dict], period: PayrollPeriod) -> list[dict]:
+    """Return the records that existed by the period's end (bank accounts, as SOAP per period)."""
+    end = period.end.isoformat()
+    return [r for r in records if str(r.get("createdAt") or "")[:10] <= end]
 
 
 def wage_code_lines(document: bytes, period_number: int) -> Iterable[dict]:
