@@ -6,7 +6,9 @@ import logging
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 import requests
@@ -67,21 +69,43 @@ class NmbrsRestClient:
 
     def wire_pages(self, name: str, *, params: dict | None = None,
                    **path) -> Iterator[tuple[list, bytes]]:
-        """Yield (data, body bytes as received) per page, following the pagination block."""
+        """Yield (data, body bytes as received) per page, in order, following the pagination.
+
+        Once the first page tells how many there are, up to `page_prefetch` of the following
+        pages are fetched ahead in threads; memory stays bounded by that window.
+        """
         op = operation(name)
         params = dict(params or {})
         if op.paged:
             params["pageSize"] = self.settings.page_size
-        number = 1
-        while True:
-            if op.paged:
-                params["pageNumber"] = number
-            response = self._request(op, params, path)
-            body = _json(response, op.name)
-            yield _data(body, op.name), response.content
-            if not op.paged or not _has_next(body.get("pagination"), number, op.name):
-                return
-            number += 1
+            params["pageNumber"] = 1
+        body, wire = self._page(op, params, path)
+        yield _data(body, op.name), wire
+        if not op.paged or not _has_next(body.get("pagination"), 1, op.name):
+            return
+        total = int(body["pagination"].get("totalPages") or 0)
+        yield from self._following(op, params, path, total)
+
+    def _following(self, op: Operation, params: dict, path: dict, total: int):
+        window = max(1, self.settings.page_prefetch)
+        with ThreadPoolExecutor(max_workers=window, thread_name_prefix="nmbrs-page") as pool:
+            ahead = deque()
+            for number in range(2, total + 1):
+                ahead.append((number, pool.submit(self._page, op,
+                                                  {**params, "pageNumber": number}, path)))
+                if len(ahead) >= window:
+                    yield self._check_page(op, *ahead.popleft())
+            while ahead:
+                yield self._check_page(op, *ahead.popleft())
+
+    def _check_page(self, op: Operation, number: int, future) -> tuple[list, bytes]:
+        body, wire = future.result()
+        _has_next(body.get("pagination"), number, op.name)  # checks the page number answered
+        return _data(body, op.name), wire
+
+    def _page(self, op: Operation, params: dict, path: dict) -> tuple[Any, bytes]:
+        response = self._request(op, params, path)
+        return _json(response, op.name), response.content
 
     def records(self, name: str, *, params: dict | None = None, **path) -> Iterator[dict]:
         """Yield every record of a paged operation, page by page."""

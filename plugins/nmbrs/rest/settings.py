@@ -24,6 +24,7 @@ class NmbrsRestSettings:
     backoff_base: float = 0.5
     max_retry_after: float = 60.0  # a longer 429 delay is an Airflow task retry, not a sleep
     page_size: int = 100  # the spec's maximum
+    page_prefetch: int = 4  # pages fetched ahead once the first page tells how many there are
     calls_per_second: float = 145.0
     document_max_wait: float = 300.0
 

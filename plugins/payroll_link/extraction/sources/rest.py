@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from nmbrs.rest.errors import NmbrsAuthError, NmbrsConfigError, NmbrsResponseError
 from payroll_link.extraction.sources import rest_select as pick
@@ -113,15 +114,15 @@ class NmbrsRestSource:
             raise NmbrsResponseError("Nmbrs REST answered no taskId",
                                      operation="getPayrollRunWageCodes", company_id=company_id)
         deadline = time.monotonic() + self.client.settings.document_max_wait
-        while True:
+        for attempt in range(1_000_000):
             content = self.client.document(task_id)
             if content is not None:
                 return content
             if time.monotonic() >= deadline:
-                raise NmbrsResponseError("the wage-code document was not ready in time",
-                                         operation="GetDocumentContentId",
-                                         company_id=company_id)
-            self._sleep(self._poll)
+                break
+            self._sleep(min(self._poll, 0.1 * 2 ** attempt))  # most documents take a moment
+        raise NmbrsResponseError("the wage-code document was not ready in time",
+                                 operation="GetDocumentContentId", company_id=company_id)
 
     def company_wage_components(self, company_id: int, period: PayrollPeriod) -> list[Fetched]:
         """Return the company's fixed and variable wage components of the period."""
@@ -139,14 +140,21 @@ class NmbrsRestSource:
                               company_id, keys, wire_v)]
 
     def employees(self, company_id: int) -> Fetched:
-        """Return the employees on the payroll now (SOAP's List_GetByCompany counterpart)."""
-        self._learn_numbers(company_id)
-        params = {"employeeType": "payroll"}
-        records, wire = self._all("getEmployeesByCompany", company_id, params)
+        """Return the employees on the payroll now (SOAP's List_GetByCompany counterpart).
+
+        One unfiltered pass: it also teaches every personnel number (leavers too), and the
+        payroll filter (`employeeType`) is applied here.
+        """
+        records, wire = self._all("getEmployeesByCompany", company_id, {})
         items = [{**(r.get("employeeBasicInfo") or {}), "employeeId": r["employeeId"]}
                  for r in records]
+        for item in items:
+            self.ids.learn(item["employeeId"], item.get("employeeNumber"))
+        self._learned.add(company_id)
+        payroll = [item for item in items if item.get("employeeType") == "payroll"]
         return self._fetched("getEmployeesByCompany", "employee",
-                             to_rows("employee", items, self.ids), company_id, params, wire)
+                             to_rows("employee", payroll, self.ids), company_id,
+                             {"employeeType": "payroll (applied by the source)"}, wire)
 
     def employments(self, company_id: int) -> Fetched:
         """Return every employee's employment history (with the exit reason in the raw JSON)."""
@@ -174,21 +182,35 @@ class NmbrsRestSource:
             return self._cache[key].get(employee_id, [])
 
     def _read_employees(self, company_id: int, period: PayrollPeriod) -> dict[int, list]:
+        """Read the employee endpoints side by side (each one's pages in turn), map per period."""
         self._learn_numbers(company_id)
-        bsn = self._bsns(company_id)
         out: dict[int, list[Fetched]] = defaultdict(list)
-        for entity, (op, key, choose) in EMPLOYEE_ENDPOINTS.items():
-            for data, _wire in self.client.wire_pages(op, companyId=self._company(company_id)):
-                for item in data:
-                    eid = self.ids.employee(item["employeeId"])
-                    records = choose(item.get(key) or [], period)
-                    if entity == "personal_info":
-                        records = [{**r, "BSN": bsn.get(item["employeeId"])} for r in records]
-                        out[eid].append(self._partner(item, records, company_id, eid, period))
-                    rows = to_rows(entity, records, self.ids, eid)
-                    out[eid].append(self._fetched(op, entity, rows, company_id,
-                                                  {"period": period.label}, _item_wire(item),
-                                                  employee_id=eid))
+        with ThreadPoolExecutor(max_workers=len(EMPLOYEE_ENDPOINTS) + 1,
+                                thread_name_prefix="nmbrs-rest") as pool:
+            bsn = pool.submit(self._bsns, company_id)
+            jobs = [pool.submit(self._read_endpoint, entity, company_id, period, bsn)
+                    for entity in EMPLOYEE_ENDPOINTS]
+            for job in jobs:
+                for eid, fetched in job.result():
+                    out[eid].append(fetched)
+        return out
+
+    def _read_endpoint(self, entity: str, company_id: int, period: PayrollPeriod,
+                       bsn) -> list[tuple[int, Fetched]]:
+        op, key, choose = EMPLOYEE_ENDPOINTS[entity]
+        out = []
+        for data, _wire in self.client.wire_pages(op, companyId=self._company(company_id)):
+            for item in data:
+                eid = self.ids.employee(item["employeeId"])
+                records = choose(item.get(key) or [], period)
+                if entity == "personal_info":
+                    number = bsn.result().get(item["employeeId"])
+                    records = [{**r, "BSN": number} for r in records]
+                    out.append((eid, self._partner(item, records, company_id, eid, period)))
+                rows = to_rows(entity, records, self.ids, eid)
+                out.append((eid, self._fetched(op, entity, rows, company_id,
+                                               {"period": period.label}, _item_wire(item),
+                                               employee_id=eid)))
         return out
 
     def _partner(self, item, records, company_id, eid, period) -> Fetched:
