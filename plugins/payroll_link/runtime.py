@@ -53,8 +53,14 @@ def nmbrs_source(employer):
     from payroll_link.extraction.sources.choice import source_for
 
     return source_for(employer, lambda e: NmbrsHook(nmbrs_conn_id=e.nmbrs_conn_id).get_conn(),
-                      lambda e: NmbrsRestHook(nmbrs_rest_conn_id=e.rest_conn_id).get_conn(),
+                      lambda e: NmbrsRestHook(nmbrs_rest_conn_id=e.rest_conn_id,
+                                              warehouse_url=_warehouse_url()).get_conn(),
                       lambda: warehouse().engine)
+
+
+def _warehouse_url() -> str:
+    """Return the warehouse URL (password included): the REST token store lives there."""
+    return warehouse().engine.url.render_as_string(hide_password=False)
 
 
 def partition(employer, data_interval_start, extraction_id: str):

@@ -31,11 +31,12 @@ class NmbrsRestHook(BaseHook):
     hook_name = "Nmbrs REST"
 
     def __init__(self, nmbrs_rest_conn_id: str = default_conn_name, *,
-                 token_store: TokenStore | None = None, limiter: Limiter | None = None,
-                 **kwargs):
+                 token_store: TokenStore | None = None, warehouse_url: str | None = None,
+                 limiter: Limiter | None = None, **kwargs):
         super().__init__(**kwargs)
         self.nmbrs_rest_conn_id = nmbrs_rest_conn_id
         self._store = token_store
+        self._warehouse_url = warehouse_url
         self._limiter = limiter
         self._client: NmbrsRestClient | None = None
 
@@ -66,12 +67,12 @@ class NmbrsRestHook(BaseHook):
         return extra.get("account") or self.nmbrs_rest_conn_id
 
     def get_token_store(self) -> TokenStore:
-        """Return the injected token store, or the warehouse store of connection `warehouse`."""
+        """Return the token store: injected, else in the warehouse at `warehouse_url`, else in
+        the warehouse of the connection named by extra `token_store_conn_id` (`warehouse`)."""
         if self._store is None:
-            warehouse = self.get_connection(self._extra()[1].get("token_store_conn_id")
-                                            or "warehouse")
-            self._store = warehouse_token_store(warehouse.get_uri(),
-                                                self.get_oauth_settings().client_secret)
+            url = self._warehouse_url or self.get_connection(
+                self._extra()[1].get("token_store_conn_id") or "warehouse").get_uri()
+            self._store = warehouse_token_store(url, self.get_oauth_settings().client_secret)
         return self._store
 
     def get_tokens(self) -> RotatingTokens:

@@ -51,13 +51,10 @@ def authorize(args) -> int:
 
 def _hook(conn_id: str):
     from nmbrs.hooks.nmbrs_rest import NmbrsRestHook
-    from nmbrs.rest.token_store import warehouse_token_store
     from payroll_link.runtime import warehouse
 
-    hook = NmbrsRestHook(conn_id)
     url = warehouse().engine.url.render_as_string(hide_password=False)
-    secret = hook.get_oauth_settings().client_secret
-    return NmbrsRestHook(conn_id, token_store=warehouse_token_store(url, secret))
+    return NmbrsRestHook(conn_id, warehouse_url=url)
 
 
 def store_grant(store, account: str, grant) -> int:

@@ -48,3 +48,14 @@ def test_connection_test_without_a_consent_says_what_to_do(conn_id, oauth, wareh
     store = warehouse_token_store(warehouse_db_url, oauth.client_secret)
     ok, message = NmbrsRestHook(conn_id, token_store=store).test_connection()
     assert not ok and f"koppeling authorize --conn-id {conn_id}" in message
+
+
+@pytest.mark.postgres
+def test_hook_finds_the_token_store_at_the_warehouse_url(conn_id, oauth, warehouse_db_url):
+    grant = consent(oauth)
+    store = warehouse_token_store(warehouse_db_url, oauth.client_secret)
+    with store.hold(conn_id) as held:
+        held.write(StoredTokens(grant.refresh_token, grant.access_token, grant.expires_at))
+    hook = NmbrsRestHook(conn_id, warehouse_url=warehouse_db_url)
+    assert hook.test_connection()[0]
+    assert list(hook.get_conn().records("getDebtors"))
