@@ -187,3 +187,18 @@ def _raw_wire(warehouse, extraction_id: str, operation: str, json_pages: bool = 
         bodies = [gzip.decompress(bytes(r.wire)) for r in rows]
     assert bodies, operation
     return [page for body in bodies for page in json.loads(body)] if json_pages else bodies
+
+
+@pytest.mark.parametrize("both", ["van_den_berg_banket"], indirect=True)
+def test_quality_gate_reads_a_rest_extraction_like_a_soap_one(both, warehouse, monkeypatch,
+                                                             tmp_path):
+    from payroll_link.quality import validate_period
+
+    monkeypatch.setenv("KOPPELING_DOCS_DIR", str(tmp_path))
+    employer = load_registry(REPO_REGISTRY).by_id("van_den_berg_banket").model_copy(
+        update={"employer_id": warehouse.extraction(both["rest"][both["periods"][-1].label][
+            "extraction_id"])["employer_id"]})
+    period = both["periods"][-1]
+    summary = validate_period(warehouse.engine, employer,
+                              both["rest"][period.label]["extraction_id"], period)
+    assert summary["errors"] == 0, summary
