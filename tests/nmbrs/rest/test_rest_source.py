@@ -188,3 +188,20 @@ def test_throttled_calls_wait_the_delay_and_succeed(rest_sim, oauth, known):
     source = NmbrsRestSource(client, {COMPANY: company_uuid(COMPANY)}, RestIds(known))
     assert source.employees(COMPANY).rows
     assert len(sleeps) == 2 and all(1.0 <= pause <= 1.2 for pause in sleeps)  # whole seconds
+
+
+def test_reparse_rebuilds_every_call_from_its_landed_json(rest):
+    from payroll_link.extraction.sources.base import RawCall
+
+    employees = rest.employees(COMPANY)
+    runs = rest.runs(COMPANY, PERIOD)
+    fetched = [employees, runs, rest.employments(COMPANY), rest.salaries(COMPANY),
+               rest.wage_codes(COMPANY, runs.rows[0], PERIOD)[0],
+               *rest.company_wage_components(COMPANY, PERIOD)]
+    for row in employees.rows[:5]:
+        fetched += rest.employee_records(row["employee_id"], COMPANY, PERIOD)
+    assert {f.entity for f in fetched} >= {"personal_info", "partner", "svw", "wage_code_line"}
+    for item in fetched:
+        again = rest.reparse(RawCall(item.service, item.operation, item.company_id,
+                                     item.employee_id, item.request_keys, item.wire, "rest"))
+        assert (again.entity, again.rows) == (item.entity, item.rows), item.operation

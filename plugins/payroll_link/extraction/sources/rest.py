@@ -3,8 +3,8 @@
 A few hundred calls per company and period instead of SOAP's calls per employee: every
 employee endpoint is read company-wide, page by page, and each page is reduced at once to the
 records in force in the period (see ``rest_select``), so a company's history is never held.
-Raw payloads are labelled source "rest": the page bodies as received for company-level calls,
-and each employee's own JSON item of a company-wide page for the per-employee entities.
+Raw payloads are labelled source "rest"; ``rest_reading`` says what each one holds and reads
+them, live and in ``reparse``.
 """
 
 from __future__ import annotations
@@ -16,23 +16,14 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 from nmbrs.rest.errors import NmbrsAuthError, NmbrsConfigError, NmbrsResponseError
-from payroll_link.extraction.sources import rest_select as pick
+from payroll_link.extraction.sources import rest_reading as reading
 from payroll_link.extraction.sources.base import Drift, Fetched, RawCall
-from payroll_link.extraction.sources.rest_map import MISSING, RestIds, surrogate, to_rows
-from payroll_link.periods import PayrollPeriod
+from payroll_link.extraction.sources.rest_map import MISSING, RestIds, surrogate
+from payroll_link.periods import PayrollPeriod, get_period
 
 SERVICE = "NmbrsREST"
 DOCUMENT_PATH = "document"  # wage codes come as an asynchronous document (taskId)
-# entity -> (operation, key of the records in each employee item, how to pick the period's ones)
-EMPLOYEE_ENDPOINTS = {
-    "personal_info": ("getEmployeePersonalInfoByCompany", "info", pick.in_force_by_period),
-    "address": ("getAddressesByCompany", "addresses", pick.addresses_in_force),
-    "bank_account": ("getBankAccountsByCompany", "bankAccounts", pick.created_by_end),
-    "child": ("getEmployeesChildren", "children", pick.everything),
-    "contract": ("getContractsByCompany", "contracts", pick.contracts_in_force),
-    "schedule": ("getSchedulesByCompany", "schedules", pick.in_force_by_date),
-    "svw": ("getSVWSettingsByCompany", "employeeSVWSettings", pick.in_force_by_period),
-}
+EMPLOYEE_ENDPOINTS = reading.EMPLOYEE_ENDPOINTS
 
 
 class NmbrsRestSource:
@@ -74,31 +65,23 @@ class NmbrsRestSource:
 
     def runs(self, company_id: int, period: PayrollPeriod) -> Fetched:
         """Return the payroll runs of the year that cover the period."""
-        keys = {"year": period.year, "period": period.number}
-        records, wire = self._all("getCompanyPayrollRuns", company_id, {"year": period.year})
-        mine = [r for r in records
-                if (r.get("periodStart") or 0) <= period.number <= (r.get("periodEnd") or 0)]
-        for record in mine:
+        fetched, records = self._company_call("getCompanyPayrollRuns", company_id,
+                                              {"year": period.year}, _keys(period))
+        for record in reading.runs_in(records, period.number):
             self._runs[surrogate(record["payrollRunId"])] = record["payrollRunId"]
-        return self._fetched("getCompanyPayrollRuns", "company_run",
-                             to_rows("company_run", mine, self.ids), company_id, keys, wire)
+        return fetched
 
     def wage_codes(self, company_id: int, run: dict,
                    period: PayrollPeriod) -> tuple[Fetched, str]:
         """Start the run's wage-code document, wait for it, return its lines of the period."""
         run_uuid = self._runs.get(run["run_id"]) or self._run_uuid(company_id, run, period)
-        company = self._company(company_id)
-        task = self.client.get("getPayrollRunWageCodes", companyId=company,
+        task = self.client.get("getPayrollRunWageCodes", companyId=self._company(company_id),
                                payrollRunId=run_uuid, params={"year": run["year"]})
         document = self._document(str(task.get("taskId") or ""), company_id)
-        lines = list(pick.wage_code_lines(document, period.number))
-        for line in lines:
-            self.ids.learn(line["employee"], line["number"])
-        rows = to_rows("wage_code_line", [{**x, "run_id": run["run_id"]} for x in lines],
-                       self.ids)
         keys = {"payrollRunId": run_uuid, "year": run["year"], "period": period.number,
                 "run_id": run["run_id"]}
-        return self._fetched("GetDocumentContentId", "wage_code_line", rows, company_id, keys,
+        rows = reading.wage_rows(document, keys, self.ids)
+        return self._fetched(reading.WAGE_CODES, "wage_code_line", rows, company_id, keys,
                              document), DOCUMENT_PATH
 
     def _run_uuid(self, company_id: int, run: dict, period: PayrollPeriod) -> str:
@@ -126,51 +109,43 @@ class NmbrsRestSource:
 
     def company_wage_components(self, company_id: int, period: PayrollPeriod) -> list[Fetched]:
         """Return the company's fixed and variable wage components of the period."""
-        keys = {"year": period.year, "period": period.number}
-        fixed, wire_f = self._all("getFixedCompanyWageComponentsByCompany", company_id, keys)
-        var, wire_v = self._all("getVariableCompanyWageComponentsByCompany", company_id,
-                                {"year": period.year})
-        var = [r for r in var if (r.get("period") or {}).get("period") == period.number]
-        return [self._fetched("getFixedCompanyWageComponentsByCompany", "company_wage_component",
-                              to_rows("company_wage_component_fixed", fixed, self.ids),
-                              company_id, keys, wire_f),
-                self._fetched("getVariableCompanyWageComponentsByCompany",
-                              "company_wage_component",
-                              to_rows("company_wage_component_var", var, self.ids),
-                              company_id, keys, wire_v)]
+        keys = _keys(period)
+        fixed = self._company_call("getFixedCompanyWageComponentsByCompany", company_id,
+                                   {"year": period.year, "period": period.number}, keys)[0]
+        var = self._company_call("getVariableCompanyWageComponentsByCompany", company_id,
+                                 {"year": period.year}, keys)[0]
+        return [fixed, var]
 
     def employees(self, company_id: int) -> Fetched:
         """Return the employees on the payroll now (SOAP's List_GetByCompany counterpart).
 
-        One unfiltered pass: it also teaches every personnel number (leavers too), and the
-        payroll filter (`employeeType`) is applied here.
+        One unfiltered pass: it also teaches every personnel number (leavers too); the payroll
+        filter (`employeeType`) is applied while reading.
         """
-        records, wire = self._all("getEmployeesByCompany", company_id, {})
-        items = [{**(r.get("employeeBasicInfo") or {}), "employeeId": r["employeeId"]}
-                 for r in records]
-        for item in items:
-            self.ids.learn(item["employeeId"], item.get("employeeNumber"))
+        fetched = self._company_call("getEmployeesByCompany", company_id, {}, {})[0]
         self._learned.add(company_id)
-        payroll = [item for item in items if item.get("employeeType") == "payroll"]
-        return self._fetched("getEmployeesByCompany", "employee",
-                             to_rows("employee", payroll, self.ids), company_id,
-                             {"employeeType": "payroll (applied by the source)"}, wire)
+        return fetched
 
     def employments(self, company_id: int) -> Fetched:
         """Return every employee's employment history (with the exit reason in the raw JSON)."""
-        return self._history("getEmploymentsByCompany", "employments", "employment", company_id)
+        self._learn_numbers(company_id)
+        return self._company_call("getEmploymentsByCompany", company_id, {}, {})[0]
 
     def salaries(self, company_id: int) -> Fetched:
         """Return every employee's salary history."""
-        return self._history("getSalariesByCompany", "salaries", "salary", company_id)
-
-    def _history(self, op: str, key: str, entity: str, company_id: int) -> Fetched:
         self._learn_numbers(company_id)
-        items, wire = self._all(op, company_id, {})
-        rows = [row for item in items
-                for row in to_rows(entity, item.get(key) or [], self.ids,
-                                   self.ids.employee(item["employeeId"]))]
-        return self._fetched(op, entity, rows, company_id, {}, wire)
+        return self._company_call("getSalariesByCompany", company_id, {}, {})[0]
+
+    def _company_call(self, op: str, company_id: int, params: dict,
+                      keys: dict) -> tuple[Fetched, list[dict]]:
+        """Read a (small, company-level) paged operation whole; wire = the pages' bodies."""
+        bodies = [wire for _data, wire in self.client.wire_pages(
+            op, params=params, companyId=self._company(company_id))]
+        wire = b"[" + b",".join(bodies) + b"]"
+        records = reading.page_records(wire)
+        rows = reading.company_rows(op, records, keys, self.ids)
+        return self._fetched(op, reading.COMPANY_ENTITIES[op], rows, company_id, keys,
+                             wire), records
 
     def employee_records(self, employee_id: int, company_id: int,
                          period: PayrollPeriod) -> list[Fetched]:
@@ -187,8 +162,8 @@ class NmbrsRestSource:
         out: dict[int, list[Fetched]] = defaultdict(list)
         with ThreadPoolExecutor(max_workers=len(EMPLOYEE_ENDPOINTS) + 1,
                                 thread_name_prefix="nmbrs-rest") as pool:
-            bsn = pool.submit(self._bsns, company_id)
-            jobs = [pool.submit(self._read_endpoint, entity, company_id, period, bsn)
+            private = pool.submit(self._private_items, company_id)
+            jobs = [pool.submit(self._read_endpoint, entity, company_id, period, private)
                     for entity in EMPLOYEE_ENDPOINTS]
             for job in jobs:
                 for eid, fetched in job.result():
@@ -196,59 +171,36 @@ class NmbrsRestSource:
         return out
 
     def _read_endpoint(self, entity: str, company_id: int, period: PayrollPeriod,
-                       bsn) -> list[tuple[int, Fetched]]:
-        op, key, choose = EMPLOYEE_ENDPOINTS[entity]
+                       private) -> list[tuple[int, Fetched]]:
+        op = EMPLOYEE_ENDPOINTS[entity][0]
+        keys = _keys(period)
         out = []
         for data, _wire in self.client.wire_pages(op, companyId=self._company(company_id)):
             for item in data:
-                eid = self.ids.employee(item["employeeId"])
-                records = choose(item.get(key) or [], period)
+                items = [item]
                 if entity == "personal_info":
-                    number = bsn.result().get(item["employeeId"])
-                    records = [{**r, "BSN": number} for r in records]
-                    out.append((eid, self._partner(item, records, company_id, eid, period)))
-                rows = to_rows(entity, records, self.ids, eid)
-                out.append((eid, self._fetched(op, entity, rows, company_id,
-                                               {"period": period.label}, _item_wire(item),
-                                               employee_id=eid)))
+                    items.append(private.result().get(item["employeeId"]))
+                eid, wire = self.ids.employee(item["employeeId"]), _items_wire(items)
+                labels = [(op, entity)]
+                if entity == "personal_info":
+                    labels.append((reading.PARTNER_OP, "partner"))
+                for label, name in labels:
+                    rows = reading.employee_rows(name, items, period, self.ids)
+                    out.append((eid, self._fetched(label, name, rows, company_id, keys, wire,
+                                                   employee_id=eid)))
         return out
 
-    def _partner(self, item, records, company_id, eid, period) -> Fetched:
-        named = [{**r, "partnerKey": f"partner:{item['employeeId']}"} for r in records
-                 if (r.get("partnerInfo") or {}).get("partnerName")]
-        rows = to_rows("partner", named, self.ids, eid)
-        return self._fetched("getEmployeePersonalInfoByCompany", "partner", rows, company_id,
-                             {"period": period.label}, None, employee_id=eid)
-
-    def _bsns(self, company_id: int) -> dict[str, str]:
-        """Return BSN per employee UUID (privateInfos answers the whole company at once)."""
-        out = {}
-        for data in self.client.pages("getPrivateInfosByCompany",
-                                      companyId=self._company(company_id)):
-            for item in data:
-                found = [r.get("BSN") for r in item.get("privateInfos") or [] if r.get("BSN")]
-                if found and item.get("employeeId"):
-                    out[item["employeeId"]] = found[-1]
-        return out
+    def _private_items(self, company_id: int) -> dict[str, dict]:
+        """Return each employee's privateInfos item (the BSN; the whole company at once)."""
+        return {item["employeeId"]: item
+                for data in self.client.pages("getPrivateInfosByCompany",
+                                              companyId=self._company(company_id))
+                for item in data if item.get("employeeId")}
 
     def _learn_numbers(self, company_id: int) -> None:
         """Learn every employee's personnel number once (ids stay the pre-switch ones)."""
-        if company_id in self._learned:
-            return
-        for record in self.client.records("getEmployeesByCompany",
-                                          companyId=self._company(company_id)):
-            self.ids.learn(record["employeeId"],
-                           (record.get("employeeBasicInfo") or {}).get("employeeNumber"))
-        self._learned.add(company_id)
-
-    def _all(self, op: str, company_id: int, params: dict) -> tuple[list, bytes]:
-        """Read a (small, company-level) paged operation whole; wire = the pages' bodies."""
-        records, bodies = [], []
-        for data, wire in self.client.wire_pages(op, params=params,
-                                                 companyId=self._company(company_id)):
-            records += data
-            bodies.append(wire)
-        return records, b"[" + b",".join(bodies) + b"]"
+        if company_id not in self._learned:
+            self.employees(company_id)
 
     def _fetched(self, op, entity, rows, company_id, keys, wire, employee_id=None) -> Fetched:
         drift = [Drift("missing", f"rest:{entity}", column) for column in MISSING.get(entity, ())]
@@ -256,9 +208,27 @@ class NmbrsRestSource:
                        "rest", drift)
 
     def reparse(self, call: RawCall) -> Fetched:
-        """Not offered yet for REST: the raw JSON is kept, rebuilding rows from it is manual."""
-        raise NotImplementedError("reparse of REST payloads is not implemented")
+        """Rebuild a landed call's rows and drift from its JSON (or document) alone."""
+        keys, op = call.request_keys, call.operation
+        if op == reading.WAGE_CODES:
+            entity, rows = "wage_code_line", reading.wage_rows(call.wire, keys, self.ids)
+        elif op in reading.COMPANY_ENTITIES:
+            entity = reading.COMPANY_ENTITIES[op]
+            rows = reading.company_rows(op, reading.page_records(call.wire), keys, self.ids)
+        elif op in reading.EMPLOYEE_ENTITIES:
+            entity = reading.EMPLOYEE_ENTITIES[op]
+            period = get_period(keys["frequency"], keys["year"], keys["number"])
+            rows = reading.employee_rows(entity, json.loads(call.wire), period, self.ids)
+        else:
+            raise NmbrsResponseError("no REST reading for this landed call", operation=op)
+        return self._fetched(op, entity, rows, call.company_id, keys, call.wire,
+                             call.employee_id)
 
 
-def _item_wire(item: dict) -> bytes:
-    return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()
+def _keys(period: PayrollPeriod) -> dict:
+    return {"frequency": period.frequency, "year": period.year, "number": period.number,
+            "period": period.number, "label": period.label}
+
+
+def _items_wire(items: list) -> bytes:
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode()
