@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import BaseHook
 
-from nmbrs.client.errors import NmbrsError
+from nmbrs.errors import NmbrsError
 from nmbrs.rest.client import Limiter, NmbrsRestClient
 from nmbrs.rest.oauth import OAuthSettings
 from nmbrs.rest.settings import PRODUCTION_API, PRODUCTION_IDENTITY, NmbrsRestSettings

@@ -14,7 +14,6 @@ from typing import Any, Protocol
 import requests
 from requests.adapters import HTTPAdapter
 
-from nmbrs.client.transport import limiter_for
 from nmbrs.rest.errors import (
     NmbrsResponseError,
     NmbrsThrottledError,
@@ -48,8 +47,7 @@ class NmbrsRestClient:
                  rng: random.Random | None = None):
         self.settings = settings
         self._tokens = tokens
-        self._limiter = limiter or limiter_for(f"rest:{settings.account}",
-                                               settings.calls_per_second)
+        self._limiter = limiter or _process_limiter(settings)
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._local = threading.local()
@@ -171,6 +169,13 @@ class NmbrsRestClient:
             session.mount("http://", HTTPAdapter(pool_maxsize=16, max_retries=0))
             session.headers["User-Agent"] = "salariskoppeling/0.1 (rest)"
         return session
+
+
+def _process_limiter(settings: NmbrsRestSettings) -> Limiter:
+    """Return this process's fair-use limiter of the account (the SOAP client's token bucket)."""
+    from nmbrs.client.transport import limiter_for  # loads zeep: only when none was injected
+
+    return limiter_for(f"rest:{settings.account}", settings.calls_per_second)
 
 
 def _json(response: requests.Response, name: str) -> Any:

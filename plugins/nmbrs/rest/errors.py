@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from nmbrs.client.errors import (
+from nmbrs.errors import (
     NmbrsAuthError,
     NmbrsConfigError,
     NmbrsError,

@@ -15,10 +15,10 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-from nmbrs.client.errors import NmbrsAuthError, NmbrsConfigError, NmbrsTransientError
-from nmbrs.client.settings import Secret
+from nmbrs.errors import NmbrsAuthError, NmbrsConfigError, NmbrsTransientError
 from nmbrs.rest.operations import REQUIRED_SCOPES
 from nmbrs.rest.settings import PRODUCTION_IDENTITY
+from nmbrs.secret import Secret
 
 
 class RefreshRefusedError(NmbrsAuthError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nmbrs.client.errors import NmbrsConfigError
+from nmbrs.errors import NmbrsConfigError
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nmbrs.client.errors import NmbrsConfigError
-from nmbrs.client.settings import Secret
+from nmbrs.errors import NmbrsConfigError
+from nmbrs.secret import Secret
 
 PRODUCTION_API = "https://api.nmbrsapp.com"
 PRODUCTION_IDENTITY = "https://identityservice.nmbrs.com"

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from nmbrs.client.errors import NmbrsConfigError
-from nmbrs.client.settings import Secret
+from nmbrs.errors import NmbrsConfigError
 from nmbrs.rest.tokens import REAUTHORIZE, StoredTokens
+from nmbrs.secret import Secret
 
 LOCK_WAIT = "60s"  # a refresh takes well under a second; waiting longer means something hangs
 

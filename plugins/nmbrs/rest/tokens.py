@@ -16,9 +16,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from nmbrs.client.errors import NmbrsConfigError
-from nmbrs.client.settings import Secret
+from nmbrs.errors import NmbrsConfigError
 from nmbrs.rest.oauth import Grant, OAuthSettings, RefreshRefusedError, refresh_grant
+from nmbrs.secret import Secret
 
 log = logging.getLogger(__name__)
 
