@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from nmbrs.errors import NmbrsConfigError
+from nmbrs.errors import NmbrsConfigError, NmbrsTransientError
 from nmbrs.rest.tokens import REAUTHORIZE, StoredTokens
 from nmbrs.secret import Secret
 
@@ -41,13 +41,16 @@ class WarehouseTokenStore:
     @contextmanager
     def hold(self, account: str) -> Iterator[_Held]:
         """Lock the account (session advisory lock, freed if this process dies) and yield it."""
-        conn = self._connect()
-        conn.autocommit = True
+        conn = self._open(account)
         key = lock_key(account)
         try:
-            with conn.cursor() as cur:
-                cur.execute(f"set lock_timeout = '{LOCK_WAIT}'")
-                cur.execute("select pg_advisory_lock(%s)", (key,))
+            try:
+                with conn.cursor() as cur:
+                    cur.execute(f"set lock_timeout = '{LOCK_WAIT}'")
+                    cur.execute("select pg_advisory_lock(%s)", (key,))
+            except Exception as err:  # noqa: BLE001 - the driver's error, classified here
+                raise NmbrsTransientError(f"the Nmbrs token lock of {account} was not free "
+                                          f"within {LOCK_WAIT} ({type(err).__name__})") from None
             try:
                 yield _Held(conn, account, _fernet(self._secret, account))
             finally:
@@ -55,6 +58,16 @@ class WarehouseTokenStore:
                     cur.execute("select pg_advisory_unlock(%s)", (key,))
         finally:
             conn.close()
+
+
+    def _open(self, account: str):
+        try:
+            conn = self._connect()
+        except Exception as err:  # noqa: BLE001 - the driver's error, classified here
+            raise NmbrsTransientError(f"the Nmbrs token store of {account} is unreachable "
+                                      f"({type(err).__name__})") from None
+        conn.autocommit = True
+        return conn
 
 
 class _Held:

@@ -188,3 +188,23 @@ def test_reprs_and_errors_never_show_tokens(rest_sim, oauth, store, account):
     with pytest.raises(NmbrsConfigError) as caught:
         RotatingTokens(oauth, store, f"{account}_none").access_token()
     assert "koppeling authorize" in str(caught.value)
+
+
+def test_busy_token_lock_is_a_transient_error(oauth, store, account, warehouse_db_url,
+                                              monkeypatch):
+    from nmbrs.rest import token_store
+    from nmbrs.rest.errors import NmbrsTransientError
+
+    monkeypatch.setattr(token_store, "LOCK_WAIT", "200ms")
+    with store.hold(account):  # another process refreshing
+        with pytest.raises(NmbrsTransientError, match="lock of .* was not free"):
+            with store.hold(account):
+                pass
+
+
+def test_unreachable_token_store_is_a_transient_error(oauth, account):
+    from nmbrs.rest.errors import NmbrsTransientError
+
+    store = warehouse_token_store("postgresql://nobody@127.0.0.1:1/none", oauth.client_secret)
+    with pytest.raises(NmbrsTransientError, match="unreachable"):
+        RotatingTokens(oauth, store, account).access_token()
