@@ -59,3 +59,16 @@ def test_hook_finds_the_token_store_at_the_warehouse_url(conn_id, oauth, warehou
     hook = NmbrsRestHook(conn_id, warehouse_url=warehouse_db_url)
     assert hook.test_connection()[0]
     assert list(hook.get_conn().records("getDebtors"))
+
+
+def test_provider_registers_the_rest_connection_type():
+    import importlib
+
+    from nmbrs.provider_info import get_provider_info
+
+    types = {t["connection-type"]: t for t in get_provider_info()["connection-types"]}
+    rest = types["nmbrs_rest"]
+    module, _, name = rest["hook-class-name"].rpartition(".")
+    assert getattr(importlib.import_module(module), name) is NmbrsRestHook
+    assert rest["conn-fields"]["subscription_key"]["schema"]["format"] == "password"
+    assert NmbrsRestHook.conn_type == "nmbrs_rest"
