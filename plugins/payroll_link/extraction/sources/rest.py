@@ -30,6 +30,9 @@ class NmbrsRestSource:
     """PayrollSource over the Nmbrs REST client; `company_ids` maps registry ids to REST UUIDs."""
 
     name = "rest"
+    # Each process reads the whole company once (company-wide pages), so a DAG gives a REST
+    # employer one batch: more batches would read the company again in every mapped task.
+    batch_size = 10_000
 
     def __init__(self, client, company_ids: dict[int, str], ids: RestIds | None = None, *,
                  sleep=time.sleep, poll_interval: float = 1.0):
