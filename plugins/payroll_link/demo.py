@@ -121,9 +121,10 @@ def run_demo(employer_ids: list[str], rest_ids: tuple[str, ...] = REST_EMPLOYERS
                                    list(rest_ids))
     env = {**airflow_env(sim.url, url, path, receiver_endpoint=receiver.endpoint),
            **demo_rest.rest_env(path, rest.url)}
+    soap_env = airflow_env(sim.url, url, REGISTRY_PATH, receiver_endpoint=receiver.endpoint)
     accounts = demo_rest.consent_all(path, rest.url, url)
-    print(f"REST       {', '.join(rest_ids) or 'no employer'} through REST; consent stored for "
-          f"{', '.join(accounts) or '-'} (OAuth against the simulator)")
+    print(f"REST       {', '.join(rest_ids) or 'no employer'}: first period through SOAP, then "
+          f"switched to REST; consent stored for {', '.join(accounts) or '-'} (simulator OAuth)")
     subprocess.run(["airflow", "db", "migrate"], env=env, check=True, capture_output=True)
     print(f"airflow    home {AIRFLOW_HOME} (metadata: SQLite)")
     registry = load_registry(path)
@@ -131,8 +132,10 @@ def run_demo(employer_ids: list[str], rest_ids: tuple[str, ...] = REST_EMPLOYERS
     try:
         for employer_id in employer_ids:
             employer = registry.by_id(employer_id)
-            for period in demo_periods(employer, world.config.clock):
-                ok, seconds = run_dag(env, Warehouse(engine), employer, period)
+            for index, period in enumerate(demo_periods(employer, world.config.clock)):
+                before_switch = employer.source == "rest" and index == 0  # SOAP, then REST
+                ok, seconds = run_dag(soap_env if before_switch else env, Warehouse(engine),
+                                      employer, period)
                 outcome = run_outcome(engine, employer, period, ok)
                 runs.append((employer, period, outcome != "FAILED"))
                 source = demo_rest.run_source(engine, employer.employer_id, period.label)
