@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from nmbrs.rest.errors import NmbrsAuthError, NmbrsConfigError, NmbrsResponseError
 from payroll_link.extraction.sources import rest_reading as reading
 from payroll_link.extraction.sources.base import Drift, Fetched, RawCall
-from payroll_link.extraction.sources.rest_map import MISSING, RestIds, surrogate
+from payroll_link.extraction.sources.rest_map import MISSING, RestIds, surrogate, unreadable
 from payroll_link.periods import PayrollPeriod, get_period
 
 SERVICE = "NmbrsREST"
@@ -147,8 +147,8 @@ class NmbrsRestSource:
         wire = b"[" + b",".join(bodies) + b"]"
         records = reading.page_records(wire)
         rows = reading.company_rows(op, records, keys, self.ids)
-        return self._fetched(op, reading.COMPANY_ENTITIES[op], rows, company_id, keys,
-                             wire), records
+        return self._fetched(op, reading.COMPANY_ENTITIES[op], rows, company_id, keys, wire,
+                             records=records), records
 
     def employee_records(self, employee_id: int, company_id: int,
                          period: PayrollPeriod) -> list[Fetched]:
@@ -205,8 +205,11 @@ class NmbrsRestSource:
         if company_id not in self._learned:
             self.employees(company_id)
 
-    def _fetched(self, op, entity, rows, company_id, keys, wire, employee_id=None) -> Fetched:
+    def _fetched(self, op, entity, rows, company_id, keys, wire, employee_id=None,
+                 records=()) -> Fetched:
         drift = [Drift("missing", f"rest:{entity}", column) for column in MISSING.get(entity, ())]
+        drift += [Drift("unreadable", element, column)
+                  for element, column in unreadable(entity, list(records))]
         return Fetched(SERVICE, op, entity, rows, company_id, employee_id, dict(keys), wire,
                        "rest", drift)
 
@@ -217,7 +220,10 @@ class NmbrsRestSource:
             entity, rows = "wage_code_line", reading.wage_rows(call.wire, keys, self.ids)
         elif op in reading.COMPANY_ENTITIES:
             entity = reading.COMPANY_ENTITIES[op]
-            rows = reading.company_rows(op, reading.page_records(call.wire), keys, self.ids)
+            records = reading.page_records(call.wire)
+            rows = reading.company_rows(op, records, keys, self.ids)
+            return self._fetched(op, entity, rows, call.company_id, keys, call.wire,
+                                 call.employee_id, records)
         elif op in reading.EMPLOYEE_ENTITIES:
             entity = reading.EMPLOYEE_ENTITIES[op]
             period = get_period(keys["frequency"], keys["year"], keys["number"])

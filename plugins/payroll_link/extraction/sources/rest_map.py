@@ -17,13 +17,18 @@ from payroll_link.staging import check_rows, entity
 # Columns with no REST counterpart (by the published spec's schemas), per entity.
 MISSING: dict[str, tuple[str, ...]] = {
     "employee": ("display_name",),
-    "salary": ("salary_type", "salary_table_code"),
     "personal_info": ("nationality_code",),
     "bank_account": ("bic",),
     "contract": ("employment_type", "employment_sequence_tax_id", "phase_classification"),
     "svw": ("svw_id", "risk_group", "sector"),
     "partner": ("first_name", "initials", "gender", "birth_date", "start_date"),
 }
+# REST SalaryType (spec enum) -> SOAP's Salary_V2.Type, the ordinal of the same names in
+# Nmbrs' SalaryType enum (Bruto_Salaris_Fulltime = 1, …; see docs/nmbrs-rest.md).
+SALARY_TYPES = {"grossFulltimeSalary": 1, "grossParttimeSalary": 2, "grossHourlyWage": 3,
+                "netParttimeSalaryInclWageComp": 4, "netParttimeSalaryExclWageComp": 5,
+                "netHourlyWageExclWageComp": 6, "employerCosts": 7,
+                "netHourlyWageInclWageComp": 8}
 # Ascription (naamgebruik) code -> the letter SOAP's Naamstelling carries.
 ASCRIPTION = {1: "E", 2: "P", 3: "V", 4: "N"}
 _DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
@@ -88,7 +93,17 @@ def _employment(r, ids, eid):
 
 def _salary(r, ids, eid):
     return {"employee_id": eid, "salary_id": surrogate(r["salaryId"]), "value": r.get("value"),
+            "salary_type": SALARY_TYPES.get(r.get("type")),
+            "salary_table_code": _get(r, "salaryTable.tableCode"),
             "start_date": r.get("startDate"), "creation_date": r.get("createdAt")}
+
+
+def unreadable(entity: str, records: list[dict]) -> list[tuple[str, str]]:
+    """Return (element, column) of values present in REST but not mappable (names only)."""
+    if entity != "salary":
+        return []
+    types = {r.get("type") for item in records for r in item.get("salaries") or []}
+    return [("rest:salary.type", "salary_type")] if types - set(SALARY_TYPES) - {None} else []
 
 
 def _personal_info(r, ids, eid):
