@@ -202,4 +202,6 @@ def _has_next(pagination: Any, number: int, name: str) -> bool:
         raise NmbrsResponseError(f"Nmbrs REST answered page {pagination.get('pageNumber')} "
                                  f"for page {number}", operation=name)
     total = pagination.get("totalPages")
-    return bool(pagination.get("nextPage")) and (total is None or number < int(total))
+    if "nextPage" not in pagination:  # optional in the spec: then the page count decides
+        return total is not None and number < int(total)
+    return bool(pagination["nextPage"]) and (total is None or number < int(total))

@@ -223,3 +223,12 @@ def test_document_is_none_while_processing_then_the_content(serve):
     client = client_for(serve(lambda r: next(answers)))
     assert client.document("3f0e") is None
     assert client.document("3f0e") == b"<xml/>"
+
+
+def test_pages_follow_the_page_count_when_next_page_is_absent(serve):
+    def answer(request):
+        number = int(request["query"]["pageNumber"])
+        return 200, {"pagination": {"pageNumber": number, "pageSize": 100, "totalPages": 2},
+                     "data": [{"n": number}]}, {}
+
+    assert [r["n"] for r in client_for(serve(answer)).records("getDebtors")] == [1, 2]
