@@ -11,6 +11,7 @@ import re
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from payroll_link.extraction.runner import extract_period as run
 from payroll_link.extraction.sources.rest import NmbrsRestSource
@@ -60,7 +61,11 @@ def test_soap_and_rest_publish_the_same_canonical_rows(number, warehouse, make_c
     run(warehouse, soap, employers["soap"], COMPANY, period)
     rest = NmbrsRestSource(rest_client(rest_sim, oauth, LOGIN), {COMPANY: company_uuid(COMPANY)},
                            RestIds(known_numbers(soap)), poll_interval=0.01)
-    run(warehouse, rest, employers["rest"], COMPANY, period)
+    part = run(warehouse, rest, employers["rest"], COMPANY, period)
+    with warehouse.engine.connect() as conn:
+        labels = conn.execute(text("select distinct source from raw.call_payload "
+                                   "where extraction_id = :x"), {"x": part.extraction_id})
+        assert [row.source for row in labels] == ["rest"]
     unexplained, fixed = [], set()
     for entity in ENTITIES:
         rows = {s: warehouse.published_rows(entity, employers[s], period.label)
