@@ -33,7 +33,8 @@ def run(args) -> int:
         return cs.fail(str(err))
     if not employer.rest_conn_id or not employer.rest_company_id:
         return cs.fail(f"employer {employer.employer_id!r} has no rest_conn_id/rest_company_id")
-    client = NmbrsRestHook(nmbrs_rest_conn_id=employer.rest_conn_id).get_conn()
+    client = NmbrsRestHook(nmbrs_rest_conn_id=employer.rest_conn_id,
+                          warehouse_url=cs.token_store_url()).get_conn()
     result = run_preflight_rest(client, employer)
     lines = [f"{c.status:<8} {c.check:<8} {c.message}" for c in result.checks]
     lines += [f"action: {a.en} / {a.nl}" for a in result.actions]

@@ -72,7 +72,8 @@ def _compare(employer):
     from payroll_link.periods import get_period
 
     soap = NmbrsSoapSource(NmbrsHook(nmbrs_conn_id=employer.nmbrs_conn_id).get_conn())
-    rest_client = NmbrsRestHook(nmbrs_rest_conn_id=employer.rest_conn_id).get_conn()
+    rest_client = NmbrsRestHook(nmbrs_rest_conn_id=employer.rest_conn_id,
+                          warehouse_url=cs.token_store_url()).get_conn()
     year, number = soap.current_period(employer.nmbrs_company_id)
     period = get_period(employer.frequency, year, number)
 

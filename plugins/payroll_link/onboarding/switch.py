@@ -137,17 +137,20 @@ def compare_sources(employer, soap, rest_source_for, rest_client, period) -> Com
     comparison.only_soap = sorted(soap_people.keys() - rest_people.keys())
     comparison.only_rest = sorted(rest_people.keys() - soap_people.keys())
     shared = sorted(soap_people[n] for n in soap_people.keys() & rest_people.keys())
+    # histories of people SOAP lists no number for (left long ago) cannot be matched: both
+    # sides are compared on the employees matched by personnel number
     rest_rows = read_all(rest, cid, period, shared)
+    rest_rows = {**rest_rows, **_only(rest_rows, shared)}
     soap_rows = {**soap_rows, **_only(soap_rows, shared)}
     comparison.differences = differences(soap_rows, rest_rows)
     return comparison
 
 
 def _only(rows: dict[str, list[dict]], employee_ids: list[int]) -> dict[str, list[dict]]:
-    """Keep per-employee entities to the matched employees (both sides read the same ones)."""
+    """Keep per-employee entities and histories to the matched employees."""
     keep = set(employee_ids)
     per_employee = ("personal_info", "address", "bank_account", "partner", "child", "contract",
-                    "schedule", "svw")
+                    "schedule", "svw", "employment", "salary")
     return {e: [r for r in rows.get(e, []) if r["employee_id"] in keep] for e in per_employee}
 
 
