@@ -74,3 +74,11 @@ def test_known_ids_replace_the_rest_ids_and_unknown_ones_stay():
     assert jobs.rows[0]["employment_id"] == -5  # the original answer is left alone
     partner = Fetched("NmbrsREST", "x", "partner", [{"employee_id": 7, "partner_id": -1}], 1)
     assert keep_ids(partner, known).rows[0]["partner_id"] == 55
+
+
+def test_pool_follows_the_connection_of_the_source():
+    from payroll_link.runtime import pool_for
+
+    rest = Employer.model_validate(entry(**REST))
+    assert pool_for(rest) == "nmbrs_nmbrs_rest_acme"
+    assert pool_for(rest.model_copy(update={"source": "soap"})) == "nmbrs_nmbrs_acme"
