@@ -3,11 +3,13 @@
 Runs the pipeline's extraction (the DAG's steps, in-process) against the Nmbrs simulator in its
 own process, into a fresh warehouse database. Prints wall time, SOAP calls/s and the load
 step's rows/s into staging (target >= 50k rows/s). Run: ./run bench extraction [--threads 16]
+[--source soap|rest]; the last line is `source=… employees=… calls=… wall_s=… peak_rss_mb=…`.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 
@@ -41,7 +43,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--company", type=int, default=2006)
+    parser.add_argument("--source", choices=["soap", "rest"], default="soap")
     args = parser.parse_args()
+    if args.source == "rest":
+        from bench.extraction_rest import run
+
+        return run(args.company, args.threads)
     port = free_port()
     sim = start_simulator(port)
     try:
@@ -72,6 +79,9 @@ def report(engine, port: int, args) -> None:
           f"{stats['total_calls'] / wall:.1f} calls/s (throttled {stats['throttled']})")
     print(f"staging load: {TimedWarehouse.rows} rows in {TimedWarehouse.seconds:.2f} s = "
           f"{TimedWarehouse.rows / TimedWarehouse.seconds:,.0f} rows/s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"source=soap employees={counts['employees_in_period']} "
+          f"calls={stats['total_calls']} wall_s={wall:.1f} peak_rss_mb={peak:.0f}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Provider metadata that registers the `nmbrs` connection type with Airflow."""
+"""Provider metadata that registers the `nmbrs` and `nmbrs_rest` connection types with Airflow."""
 
 
 def get_provider_info() -> dict:
@@ -6,7 +6,7 @@ def get_provider_info() -> dict:
     return {
         "package-name": "salariskoppeling",
         "name": "Nmbrs",
-        "description": "Nmbrs SOAP API v3 (payroll) for the a.s.r. salariskoppeling",
+        "description": "Nmbrs SOAP API v3 and REST API (payroll) for the a.s.r. salariskoppeling",
         "versions": ["0.1.0"],
         "connection-types": [
             {
@@ -34,6 +34,32 @@ def get_provider_info() -> dict:
                     },
                     "placeholders": {"login": "api-user@example.nl"},
                 },
-            }
+            },
+            _REST,
         ],
     }
+
+
+def _text(label: str, description: str, secret: bool = False) -> dict:
+    schema = {"type": ["string", "null"], **({"format": "password"} if secret else {})}
+    return {"label": label, "description": description, "schema": schema}
+
+
+# The rotating refresh token is not a field: `koppeling authorize` keeps it in the token store.
+_REST = {
+    "connection-type": "nmbrs_rest",
+    "hook-class-name": "nmbrs.hooks.nmbrs_rest.NmbrsRestHook",
+    "hook-name": "Nmbrs REST",
+    "conn-fields": {
+        "subscription_key": _text("X-Subscription-Key", "From the Nmbrs developer portal's "
+                                  "product subscription", secret=True),
+        "base_url": _text("API base URL", "Leave empty for https://api.nmbrsapp.com"),
+        "identity_url": _text("Identity service URL",
+                              "Leave empty for https://identityservice.nmbrs.com"),
+        "redirect_uri": _text("Redirect URI", "Loopback URI registered for the OAuth client"),
+    },
+    "ui-field-behaviour": {
+        "hidden-fields": ["schema", "port", "host"],
+        "relabeling": {"login": "OAuth client id", "password": "OAuth client secret"},
+    },
+}

@@ -97,8 +97,10 @@ def build(emp):
             from payroll_link.extraction.steps import list_employees as step
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
+            source = runtime.nmbrs_source(emp)  # REST reads whole companies: fewer, bigger batches
             with runtime.nmbrs_errors():
-                return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, BATCH_SIZE)
+                return step(runtime.warehouse(), source, part,
+                            getattr(source, "batch_size", BATCH_SIZE))
 
         @task(pool=pool_for(emp), map_index_template="{{ batch_label }}")
         def extract_employees(employee_ids: list[int], extraction_id: str,

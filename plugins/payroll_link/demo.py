@@ -20,6 +20,7 @@ from payroll_link.runtime import REPO
 
 AIRFLOW_HOME = REPO / ".local" / "airflow"
 DEMO_EMPLOYERS = ("bakkerij_van_den_berg", "van_den_berg_banket", "transport_hoekstra")
+REST_EMPLOYERS = ("van_den_berg_banket",)  # read through the Nmbrs REST source in the demo
 SIM_PORT = 8765
 
 
@@ -102,16 +103,20 @@ def main(argv: list[str] | None = None) -> int:
     """Run the demo and print the summary."""
     parser = argparse.ArgumentParser(prog="demo", description=__doc__)
     parser.add_argument("--employers", nargs="*", default=list(DEMO_EMPLOYERS))
+    parser.add_argument("--rest", nargs="*", default=list(REST_EMPLOYERS),
+                        help="employers read through the REST source (the others: SOAP)")
     args = parser.parse_args(argv)
-    return run_demo(args.employers)
+    return run_demo(args.employers, args.rest)
 
 
-def run_demo(employer_ids: list[str]) -> int:
+def run_demo(employer_ids: list[str], rest_ids: tuple[str, ...] = REST_EMPLOYERS) -> int:
     """Warehouse, simulator, Airflow metadata, then two periods per employer; print a summary."""
+    from payroll_link import demo_rest
     from payroll_link.registry import dag_id_for, load_registry
     from payroll_link.runtime import REGISTRY_PATH
     from payroll_link.warehouse import Warehouse, make_engine, migrate, warehouse_url
     from simulators.asr_receiver.server import ReceiverServer
+    from simulators.nmbrs_rest_sim.server import RestSimulatorServer
     from simulators.nmbrs_sim.dataset import World
     from simulators.nmbrs_sim.server import SimulatorServer
 
@@ -123,24 +128,37 @@ def run_demo(employer_ids: list[str]) -> int:
           f"(migrations applied now: {len(applied)})")
     world = World()
     sim = SimulatorServer(world).start()
+    rest = RestSimulatorServer(world).start()
     receiver = ReceiverServer().start()
-    print(f"simulator  {sim.url} (clock {world.config.clock}); a.s.r. receiver {receiver.endpoint}")
-    env = airflow_env(sim.url, url, REGISTRY_PATH, receiver_endpoint=receiver.endpoint)
+    print(f"simulator  {sim.url} (clock {world.config.clock}); REST simulator {rest.url}; "
+          f"a.s.r. receiver {receiver.endpoint}")
+    path = demo_rest.demo_registry(REGISTRY_PATH, AIRFLOW_HOME.parent / "demo" / "employers.yaml",
+                                   list(rest_ids))
+    env = {**airflow_env(sim.url, url, path, receiver_endpoint=receiver.endpoint),
+           **demo_rest.rest_env(path, rest.url)}
+    soap_env = airflow_env(sim.url, url, REGISTRY_PATH, receiver_endpoint=receiver.endpoint)
+    accounts = demo_rest.consent_all(path, rest.url, url)
+    print(f"REST       {', '.join(rest_ids) or 'no employer'}: first period through SOAP, then "
+          f"switched to REST; consent stored for {', '.join(accounts) or '-'} (simulator OAuth)")
     subprocess.run(["airflow", "db", "migrate"], env=env, check=True, capture_output=True)
     print(f"airflow    home {AIRFLOW_HOME} (metadata: SQLite)")
-    registry = load_registry(REGISTRY_PATH)
+    registry = load_registry(path)
     runs = []
     try:
         for employer_id in employer_ids:
             employer = registry.by_id(employer_id)
-            for period in demo_periods(employer, world.config.clock):
-                ok, seconds = run_dag(env, Warehouse(engine), employer, period)
+            for index, period in enumerate(demo_periods(employer, world.config.clock)):
+                before_switch = employer.source == "rest" and index == 0  # SOAP, then REST
+                ok, seconds = run_dag(soap_env if before_switch else env, Warehouse(engine),
+                                      employer, period)
                 outcome = run_outcome(engine, employer, period, ok)
                 runs.append((employer, period, outcome != "FAILED"))
-                print(f"  {dag_id_for(employer):<32} {period.label:<10} {outcome:<24} "
-                      f"{seconds:6.1f}s")
+                source = demo_rest.run_source(engine, employer.employer_id, period.label)
+                print(f"  {dag_id_for(employer):<32} {period.label:<10} {source:<5} "
+                      f"{outcome:<24} {seconds:6.1f}s")
     finally:
         sim.stop()
+        rest.stop()
         held = dict(receiver.state.store.stats)
         receiver.stop()
     print_summary(engine, runs, time.monotonic() - started)

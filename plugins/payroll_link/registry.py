@@ -9,8 +9,6 @@ One malformed entry disables that employer only; ``load_registry`` reports it as
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +17,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from payroll_link.atomic import write_atomically
 from payroll_link.periods import PeriodError, period_containing
 
 EMPLOYER_ID_PATTERN = r"^[a-z0-9][a-z0-9_]{1,40}$"
 CONN_ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,249}$"
 DEFAULT_DELIVERY_DEADLINE_DAYS = 10  # days after a period's end until a missing delivery alerts
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"  # lower case
 DAG_STATUSES = ("realised", "paused")  # statuses that get a DAG; paused ones are created paused
 _HEADER = (
     "# Employer registry: the single source for which payroll DAGs exist (one per realised or\n"
@@ -93,6 +93,24 @@ class Employer(BaseModel):
     # Days after a period's end by which a.s.r. must have it; None = DEFAULT_DELIVERY_DEADLINE_DAYS.
     delivery_deadline_days: int | None = Field(default=None, ge=0, le=120)
     notes: str | None = None
+    # Which Nmbrs API the pipeline reads: the SOAP v3 API (ids above) or the REST API (UUIDs
+    # below, OAuth consent in the `nmbrs_rest` connection rest_conn_id).
+    source: Literal["soap", "rest"] = "soap"
+    rest_company_id: str | None = Field(default=None, pattern=UUID_PATTERN)
+    rest_debtor_id: str | None = Field(default=None, pattern=UUID_PATTERN)
+    rest_conn_id: str | None = Field(default=None, pattern=CONN_ID_PATTERN)
+
+    @model_validator(mode="after")
+    def _check_rest(self) -> Employer:
+        """A REST employer needs its REST company id and connection (and debtor when umbrella)."""
+        if self.source != "rest":
+            return self
+        umbrella = ("rest_debtor_id",) if self.account_mode == "umbrella" else ()
+        for name in ("rest_company_id", "rest_conn_id", *umbrella):
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} is required when source is 'rest' "
+                                 f"(account_mode {self.account_mode})")
+        return self
 
     @model_validator(mode="after")
     def _check_dates(self) -> Employer:
@@ -172,18 +190,20 @@ def save_registry(path: Path | str, employers: Iterable[Employer]) -> None:
     for index, employer in enumerate(employers):
         if (error := keys.claim(index, employer)) is not None:
             raise RegistryError(path, f"refusing to save: {error}")
-    entries = [_entry_for_yaml(employer) for employer in employers]
+    entries = [entry_fields(employer) for employer in employers]
     text = _HEADER + yaml.safe_dump(
         {"employers": entries}, sort_keys=False, allow_unicode=True, default_flow_style=False
     )
-    _write_atomically(path, text)
+    write_atomically(path, text)
 
 
-def _entry_for_yaml(employer: Employer) -> dict[str, Any]:
-    """Return the employer as a plain dict in model field order; ``dga: null`` stays explicit."""
+def entry_fields(employer: Employer) -> dict[str, Any]:
+    """Return the employer as a plain dict in model field order; ``dga: null`` stays explicit,
+    ``source`` is written only when it is not the default (soap)."""
     entry = employer.model_dump(mode="python")
     return {key: value for key, value in entry.items()
-            if (value is not None or key == "dga") and not (key == "deliver_history" and not value)}
+            if (value is not None or key == "dga") and not (key == "deliver_history" and not value)
+            and (key, value) != ("source", "soap")}
 
 
 def _read_entries(path: Path) -> list[Any]:
@@ -254,18 +274,20 @@ class _UniqueKeys:
         self.path = path
         self.employer_ids: dict[str, int] = {}
         self.company_ids: dict[int, int] = {}
+        self.rest_company_ids: dict[str, int] = {}
 
     def claim(self, index: int, employer: Employer) -> RegistryEntryError | None:
         """Record the entry's keys, or return an error naming the earlier entry that has one."""
-        for name, key, seen in (
-            ("employer_id", employer.employer_id, self.employer_ids),
-            ("nmbrs_company_id", employer.nmbrs_company_id, self.company_ids),
-        ):
-            if key in seen:
+        keys = (("employer_id", employer.employer_id, self.employer_ids),
+                ("nmbrs_company_id", employer.nmbrs_company_id, self.company_ids),
+                ("rest_company_id", employer.rest_company_id, self.rest_company_ids))
+        for name, key, seen in keys:
+            if key is not None and key in seen:
                 reason = f"{name} {key!r} is already used by entry {seen[key]}"
                 return RegistryEntryError(self.path, index, employer.employer_id, (name,), reason)
-        self.employer_ids[employer.employer_id] = index
-        self.company_ids[employer.nmbrs_company_id] = index
+        for _name, key, seen in keys:
+            if key is not None:
+                seen[key] = index
         return None
 
 
@@ -282,20 +304,3 @@ def _check_period_start(name: str, day: dt.date | None, frequency: str) -> None:
             f"{name} {day} is not the first day of a {frequency} payroll period "
             f"(it falls in {period.label}, which starts {period.start})"
         )
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder, fsync and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp_name, path.stat().st_mode & 0o777)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise

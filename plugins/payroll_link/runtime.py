@@ -30,7 +30,9 @@ def employer(employer_id: str):
 
 def pool_for(employer) -> str:
     """Return the Airflow pool bounding concurrent Nmbrs calls of this employer's account."""
-    return f"nmbrs_{employer.nmbrs_conn_id}"
+    from payroll_link.extraction.sources.choice import connection_id
+
+    return f"nmbrs_{connection_id(employer)}"
 
 
 @lru_cache(maxsize=1)
@@ -45,11 +47,20 @@ def warehouse():
 
 
 def nmbrs_source(employer):
-    """Return the PayrollSource for an employer, credentials from its Airflow connection."""
+    """Return the employer's PayrollSource (registry `source`), credentials from its connection."""
     from nmbrs.hooks.nmbrs import NmbrsHook
-    from payroll_link.extraction.sources.soap import NmbrsSoapSource
+    from nmbrs.hooks.nmbrs_rest import NmbrsRestHook
+    from payroll_link.extraction.sources.choice import source_for
 
-    return NmbrsSoapSource(NmbrsHook(nmbrs_conn_id=employer.nmbrs_conn_id).get_conn())
+    return source_for(employer, lambda e: NmbrsHook(nmbrs_conn_id=e.nmbrs_conn_id).get_conn(),
+                      lambda e: NmbrsRestHook(nmbrs_rest_conn_id=e.rest_conn_id,
+                                              warehouse_url=_warehouse_url()).get_conn(),
+                      lambda: warehouse().engine)
+
+
+def _warehouse_url() -> str:
+    """Return the warehouse URL (password included): the REST token store lives there."""
+    return warehouse().engine.url.render_as_string(hide_password=False)
 
 
 def partition(employer, data_interval_start, extraction_id: str):

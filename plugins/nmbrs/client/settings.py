@@ -5,30 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nmbrs.client.errors import NmbrsConfigError
+from nmbrs.secret import Secret
 
 ENVIRONMENTS = {
     "production": "https://api.nmbrs.nl/soap/v3/",
     "sandbox": "https://api-sandbox.nmbrs.nl/soap/v3/",
 }
-
-
-class Secret(str):
-    """A string whose repr and str never show the value; `.reveal()` returns it."""
-
-    def __new__(cls, value: str):
-        obj = super().__new__(cls, "***")
-        obj._value = value
-        return obj
-
-    def reveal(self) -> str:
-        """Return the secret value, for the SOAP header only."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    def __reduce__(self):  # pickling must not leak it either: refuse
-        raise TypeError("a Secret cannot be pickled")
 
 
 @dataclass(frozen=True)

@@ -100,9 +100,10 @@ def watch_runs(dag_id: str, poll_s: float = 15.0) -> int:
 
 def sync_pools(args) -> int:
     """Create or resize one Airflow pool per Nmbrs connection used by a DAG employer."""
+    from payroll_link.extraction.sources.choice import connection_id
     from payroll_link.runtime import pool_for, registry
 
-    pools = sorted({pool_for(e): e.nmbrs_conn_id for e in registry().dag_employers}.items())
+    pools = sorted({pool_for(e): connection_id(e) for e in registry().dag_employers}.items())
     for pool, conn_id in pools:
         subprocess.run(["airflow", "pools", "set", pool, str(args.slots),
                         f"Concurrent Nmbrs extract tasks for connection {conn_id}"], check=True,

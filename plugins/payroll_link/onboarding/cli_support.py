@@ -71,3 +71,10 @@ def default_actor() -> str:
         return os.environ.get("USER") or getpass.getuser()
     except (OSError, KeyError):
         return ""
+
+
+def token_store_url() -> str:
+    """Return the warehouse URL holding the Nmbrs REST token store (the DAGs' warehouse rule)."""
+    from payroll_link.runtime import warehouse
+
+    return warehouse().engine.url.render_as_string(hide_password=False)

@@ -16,7 +16,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from payroll_link.registry import Employer, RegistryResult, dag_id_for, load_registry
+from payroll_link.registry import (
+    Employer,
+    RegistryResult,
+    dag_id_for,
+    entry_fields,
+    load_registry,
+)
 
 # action -> (statuses it may start from, status it leads to); register starts from nothing.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -78,9 +84,8 @@ class Change:
 
 def entry_yaml(employer: Employer) -> str:
     """Return one entry as the registry writes it (field order, ``dga: null`` explicit)."""
-    data = {key: value for key, value in employer.model_dump(mode="python").items()
-            if value is not None or key == "dga"}
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return yaml.safe_dump(entry_fields(employer), sort_keys=False, allow_unicode=True,
+                          default_flow_style=False)
 
 
 def file_sha256(path: Path) -> str:

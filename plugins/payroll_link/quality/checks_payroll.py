@@ -13,6 +13,9 @@ _IN_PERIOD = ("sp.start_date <= x.p_end and (sp.next_start is null or "
 _WEEK_HOURS = " + ".join(f"coalesce(h.hours_{day}, 0)" for day in (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 _WAGE_REPORT = "Reports_GetWageCodesByRunCompany_v2"
+# The landed wage-code answers of either source: the SOAP report, the REST wage-code document.
+_WAGE_LANDINGS = f"('{_WAGE_REPORT}', 'GetDocumentContentId')"
+_RUN_KEY = "coalesce(c.request_keys ->> 'RunId', c.request_keys ->> 'run_id', c.id::text)"
 
 CHECKS: dict[str, tuple[str, str, dict]] = {
     "employment_order": (
@@ -79,10 +82,10 @@ CHECKS: dict[str, tuple[str, str, dict]] = {
     # totals of the staged lines are recomputed from the landed report (raw.call_payload), the
     # latest landing per run (a retried step lands again; duplicated staging then shows up).
     "wage_totals_match_landing": (
-        "with reports as (select distinct on (coalesce(c.request_keys ->> 'RunId', c.id::text)) "
+        f"with reports as (select distinct on ({_RUN_KEY}) "
         "c.payload from raw.call_payload c join x on c.extraction_id = x.xid where "
-        f"c.operation = '{_WAGE_REPORT}' order by coalesce(c.request_keys ->> 'RunId', "
-        "c.id::text), c.fetched_at desc, c.id desc), landed as (select (r ->> 'run_id')::bigint "
+        f"c.operation in {_WAGE_LANDINGS} order by {_RUN_KEY}, c.fetched_at desc, c.id desc), "
+        "landed as (select (r ->> 'run_id')::bigint "
         "as run_id, (r ->> 'code')::int as code, sum((r ->> 'value')::numeric) as total from "
         "reports c cross join lateral jsonb_array_elements(case when jsonb_typeof(c.payload) = "
         "'array' then c.payload else '[]'::jsonb end) r group by 1, 2), staged as (select "

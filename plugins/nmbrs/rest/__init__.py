@@ -1,0 +1,1 @@
+"""Nmbrs REST API client (no Airflow imports here): settings, operations, client, OAuth."""

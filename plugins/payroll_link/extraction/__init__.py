@@ -1,0 +1,1 @@
+"""Extraction: the DAG steps (steps, publish, pool, runner) and the payroll sources."""

@@ -1,0 +1,1 @@
+"""The Nmbrs REST simulator: the SOAP simulator's seeded world through the published REST spec."""
