@@ -91,7 +91,7 @@ class Rig:
     def extract(self, employer_id: str, **client_overrides):
         """Run the extraction runner for the drill's partition; return the Partition."""
         from payroll_link.extraction.runner import extract_period
-        from payroll_link.extraction.source import NmbrsSoapSource
+        from payroll_link.extraction.sources.soap import NmbrsSoapSource
 
         source = NmbrsSoapSource(self.client(**client_overrides))
         return extract_period(self.warehouse, source, employer_id, COMPANY, self.period)

@@ -59,7 +59,7 @@ def main(argv=None) -> int:
     arm(args.kill)
     from nmbrs.client import NmbrsClient, NmbrsSettings
     from payroll_link.extraction.runner import extract_period
-    from payroll_link.extraction.source import NmbrsSoapSource
+    from payroll_link.extraction.sources.soap import NmbrsSoapSource
     from payroll_link.periods import get_period
     from payroll_link.warehouse import Warehouse, make_engine
     from simulators.nmbrs_sim.world import WorldConfig

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from nmbrs.client import NmbrsClient, NmbrsSettings
 from payroll_link.extraction.runner import extract_period
-from payroll_link.extraction.source import NmbrsSoapSource
+from payroll_link.extraction.sources.soap import NmbrsSoapSource
 from payroll_link.handoff.adapters.https import HttpsAdapter
 from payroll_link.handoff.config import load_config
 from payroll_link.handoff.service import deliver_period
