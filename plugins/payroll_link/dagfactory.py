@@ -65,7 +65,7 @@ def build(emp):
             from payroll_link.extraction.steps import payroll_has_run
 
             part = runtime.partition(emp, data_interval_start, "")
-            with runtime.nmbrs_errors():
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return payroll_has_run(runtime.nmbrs_source(emp), emp.nmbrs_company_id,
                                        part.period)
 
@@ -86,7 +86,7 @@ def build(emp):
             from payroll_link.extraction.steps import extract_company as step
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
-            with runtime.nmbrs_errors():
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return step(runtime.warehouse(), runtime.nmbrs_source(emp), part)
 
         @task
@@ -95,7 +95,7 @@ def build(emp):
             from payroll_link.extraction.steps import list_employees as step
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
-            with runtime.nmbrs_errors():
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, BATCH_SIZE)
 
         @task(pool=pool_for(emp), map_index_template="{{ batch_label }}")
@@ -107,7 +107,7 @@ def build(emp):
             get_current_context()["batch_label"] = (
                 f"{len(employee_ids)} employees {employee_ids[0]}–{employee_ids[-1]}")
             part = runtime.partition(emp, data_interval_start, extraction_id)
-            with runtime.nmbrs_errors():
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, employee_ids,
                             THREADS_PER_TASK)
 

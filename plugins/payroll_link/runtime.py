@@ -62,38 +62,37 @@ def partition(employer, data_interval_start, extraction_id: str):
 
 
 @contextmanager
-def nmbrs_errors():
-    """Fail the task at once on fatal Nmbrs errors (a retry cannot help); transient ones retry.
+def nmbrs_errors(employer_id: str = "?", period: str = "?"):
+    """Fail the task at once on fatal errors (a retry cannot help); transient ones retry.
 
-    Credentials, grants, scope, invalid periods and malformed answers need a person; timeouts,
-    resets and HTTP 5xx (`NmbrsTransientError`) go to Airflow's retries.
+    The classification lives in `payroll_link.extraction.failures`; the failure names
+    employer, period, call and fault code.
     """
     from airflow.sdk.exceptions import AirflowFailException
 
-    from nmbrs.client import (
-        NmbrsAuthError,
-        NmbrsConfigError,
-        NmbrsRequestError,
-        NmbrsResponseError,
-    )
+    from payroll_link.extraction.failures import fatal_message, is_fatal
 
     try:
         yield
-    except (NmbrsAuthError, NmbrsConfigError, NmbrsRequestError, NmbrsResponseError) as err:
-        raise AirflowFailException(str(err)) from err
+    except Exception as err:
+        if is_fatal(err):
+            raise AirflowFailException(fatal_message(err, employer_id, period)) from err
+        raise
 
 
 def record_failure(context) -> None:
-    """on_failure_callback: mark the run's extraction failed with the error class and message."""
+    """on_failure_callback: mark the run's extraction failed with our error class and message."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from payroll_link.extraction.failures import describe, error_class
+
     ti, error = context.get("ti"), context.get("exception")
-    if error is not None and error.__cause__ is not None:
-        error = error.__cause__  # the Nmbrs/quality/handoff error behind an AirflowFailException
+    if isinstance(error, AirflowFailException) and error.__cause__ is not None:
+        error = error.__cause__  # the Nmbrs/quality/handoff error behind the fail-now wrapper
     extraction_id = ti.xcom_pull(task_ids="start_extraction") if ti else None
     if not extraction_id or error is None:
         return
-    first_line = str(error).splitlines()[0][:500] if str(error) else ""
-    message = f"{ti.task_id}: {first_line}"
-    warehouse().fail(extraction_id, type(error).__name__, message)
+    warehouse().fail(extraction_id, error_class(error), f"{ti.task_id}: {describe(error)}")
 
 
 def delivery_adapter(employer):
