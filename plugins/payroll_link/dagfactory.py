@@ -30,14 +30,16 @@ Each run is one payroll period of one employer (the data interval, Europe/Amster
 
 1. `wait_for_payroll` — reschedules until Nmbrs' current period lies past this period
    (`Company_GetCurrentPeriod`): a period whose payroll has not run yet is waited for.
-2. `start_extraction` — a new extraction id; rows of earlier failed attempts are discarded.
+2. `start_extraction` — reaps extractions of killed or timed-out runs (any employer), then a
+   new extraction id; rows of earlier failed attempts are discarded.
 3. `extract_company` — runs of the period (`Run_GetList`), their wage codes (background report,
    or the synchronous call), company wage components.
 4. `list_employees` — employee list, employment and salary histories; employee id batches.
 5. `extract_employees` — per-employee calls, one mapped task per batch, bounded by the Airflow
    pool of the Nmbrs account and a thread pool inside the task.
 6. `publish_period` — the staged rows become the published state of (employer, period) in one
-   transaction; a failed run leaves the previous published state untouched.
+   transaction; a failed run leaves the previous published state untouched; of two runs of one
+   period started together exactly one publishes (the other fails naming the winner).
 7. `validate_period` — the quality gate (Great Expectations, the product's rule set): results in
    `ops.quality_*`, Data Docs linked in the task log; an error rule stops the handoff.
 8. `deliver_stands` — stands and mutations to a.s.r. (the employer's `delivery_conn_id`): sent,
@@ -70,10 +72,11 @@ def build(emp):
                                        part.period)
 
         @task
-        def start_extraction(data_interval_start=None, run_id=None) -> str:
+        def start_extraction(data_interval_start=None, run_id=None, ti=None) -> str:
             from payroll_link import runtime
 
             part = runtime.partition(emp, data_interval_start, "")
+            runtime.reap_dead_extractions(ti)  # killed or timed-out runs of any employer
             wh = runtime.warehouse()
             xid = wh.begin_extraction(emp.employer_id, part.period.label, part.period.start,
                                       part.period.end, run_id)
@@ -112,11 +115,15 @@ def build(emp):
                             THREADS_PER_TASK)
 
         @task
-        def publish_period(extraction_id: str, batches: list[list[int]], results) -> dict:
+        def publish_period(extraction_id: str, batches: list[list[int]], results,
+                           data_interval_start=None) -> dict:
             from payroll_link import runtime
             from payroll_link.extraction.publish import publish_partition
 
-            return publish_partition(runtime.warehouse(), extraction_id, batches, list(results))
+            part = runtime.partition(emp, data_interval_start, extraction_id)
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):  # a lost race: fatal
+                return publish_partition(runtime.warehouse(), extraction_id, batches,
+                                         list(results))
 
         @task
         def validate_period(extraction_id: str, published: dict,

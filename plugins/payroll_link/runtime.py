@@ -95,6 +95,28 @@ def record_failure(context) -> None:
     warehouse().fail(extraction_id, error_class(error), f"{ti.task_id}: {describe(error)}")
 
 
+def reap_dead_extractions(ti) -> int:
+    """Fail open extractions (any employer) whose Airflow run no longer runs; return how many."""
+    import logging
+
+    from payroll_link.registry import dag_id_of
+    from payroll_link.warehouse.reaper import lease_expired, reap
+
+    def alive(row: dict) -> bool:
+        if not row["airflow_run_id"]:
+            return not lease_expired(row)
+        try:
+            return ti.get_dr_count(dag_id=dag_id_of(row["employer_id"]),
+                                   run_ids=[row["airflow_run_id"]],
+                                   states=["queued", "running"]) > 0
+        except Exception as err:  # noqa: BLE001 - cannot tell: leave it for the next pass
+            logging.getLogger(__name__).warning("reaper: state of %s unknown (%s)",
+                                                row["airflow_run_id"], type(err).__name__)
+            return True
+
+    return len(reap(warehouse().engine, alive))
+
+
 def delivery_adapter(employer):
     """Return the a.s.r. delivery adapter of the employer's `delivery_conn_id` connection."""
     from airflow.sdk import BaseHook

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,8 @@ def test_fatal_fault_fails_the_run_at_once_and_records_our_class(airflow_home, n
     nmbrs_sim.state.knobs.faults.append(FaultRule(kind="soap_fault", code=2004, nth=5,
                                                   operation="SVW_GetCurrent"))
     period = get_period("four_weekly", 2026, 9)
+    ghost = warehouse.begin_extraction(f"ghost_{uuid.uuid4().hex[:8]}", "2026-01", period.start,
+                                       period.end, "scheduled__2026-01-01T00:00:00+00:00")
     ok, _ = run_dag(env, warehouse, employer, period)
     log = (airflow_home / "logs" / f"demo_payroll_{EMPLOYER}_{period.label}.log").read_text()
     assert not ok
@@ -56,3 +59,6 @@ def test_fatal_fault_fails_the_run_at_once_and_records_our_class(airflow_home, n
         in log
     assert warehouse.published_extraction(EMPLOYER, period.label) is None
     assert asr_receiver.state.store.stats["accepted"] == 0
+    # The run's start reaped another employer's extraction whose Airflow run is not running.
+    reaped = warehouse.extraction(ghost)
+    assert (reaped["status"], reaped["error_class"]) == ("failed", "ReapedError"), log[-3000:]

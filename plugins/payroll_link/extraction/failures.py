@@ -7,6 +7,7 @@ stores the class named here (ours, never a library's class such as zeep's ``Faul
 - fatal: credentials and grants (1xxx), scope and periods (2xxx), any other Nmbrs fault
   (9999 "unknown error" included: Nmbrs answers it again for the same request), a response
   we cannot read, bad settings;
+- fatal too: a concurrent run of the same period published first (`PartitionConflictError`);
 - transient: timeouts, resets, HTTP 5xx and throttling (`NmbrsTransientError`);
 - anything else (a bug, the warehouse going away) is left to Airflow's retries unclassified.
 """
@@ -22,8 +23,9 @@ from nmbrs.client import (
     NmbrsResponseError,
     NmbrsTransientError,
 )
+from payroll_link.warehouse.errors import PartitionConflictError
 
-FATAL = (NmbrsConfigError, NmbrsFault, NmbrsResponseError)
+FATAL = (NmbrsConfigError, NmbrsFault, NmbrsResponseError, PartitionConflictError)
 MESSAGE_LIMIT = 500
 
 
