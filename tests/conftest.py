@@ -16,6 +16,7 @@ from nmbrs.client import NmbrsClient, NmbrsSettings
 from simulators.nmbrs_sim.dataset import World
 from simulators.nmbrs_sim.knobs import Knobs
 from simulators.nmbrs_sim.server import SimulatorServer
+from tests.fixtures_airflow import airflow_db  # noqa: F401 - the process's Airflow metadata
 from tests.fixtures_warehouse import (  # noqa: F401 - fixtures shared by every test package
     employer_id,
     empty_database_url,

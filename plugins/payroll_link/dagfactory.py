@@ -48,8 +48,22 @@ Each run is one payroll period of one employer (the data interval, Europe/Amster
 Only ids and counts travel through XCom; payroll data stays in the warehouse.
 """
 
+# Timeouts that fit the payroll calendar: a run is created when its period ends and may wait up
+# to PAYROLL_WAIT for the payroll to be run in Nmbrs; the run as a whole gets that plus a day for
+# extraction, quality gate, handoff and their retries. Every task has its own execution timeout.
+PAYROLL_WAIT = timedelta(days=14)
+RUN_TIMEOUT = PAYROLL_WAIT + timedelta(days=1)
+TASK_TIMEOUT = {"wait_for_payroll": timedelta(minutes=10),  # one poke (reschedule mode)
+                "start_extraction": timedelta(minutes=10),
+                "extract_company": timedelta(hours=1),  # background reports: minutes per run
+                "list_employees": timedelta(minutes=30),
+                "extract_employees": timedelta(hours=1),  # 100 employees × 8 calls, shared budget
+                "publish_period": timedelta(minutes=30),
+                "validate_period": timedelta(hours=1),
+                "deliver_stands": timedelta(minutes=30)}
 DEFAULT_ARGS = {"owner": "data-team", "retries": 2, "retry_delay": timedelta(minutes=2),
-                "retry_exponential_backoff": True, "on_failure_callback": record_failure}
+                "retry_exponential_backoff": 2.0, "max_retry_delay": timedelta(minutes=30),
+                "execution_timeout": timedelta(hours=1), "on_failure_callback": record_failure}
 
 
 def build(emp):
@@ -59,9 +73,10 @@ def build(emp):
          start_date=amsterdam_midnight(emp.catchup_start), catchup=True, max_active_runs=1,
          is_paused_upon_creation=emp.status == "paused", default_args=DEFAULT_ARGS,
          tags=["payroll", f"employer:{emp.employer_id}", emp.frequency, emp.product],
-         doc_md=DOC_MD, dagrun_timeout=timedelta(hours=12))
+         doc_md=DOC_MD, dagrun_timeout=RUN_TIMEOUT)
     def payroll():
-        @task.sensor(mode="reschedule", poke_interval=1800, timeout=14 * 24 * 3600)
+        @task.sensor(mode="reschedule", poke_interval=1800, timeout=PAYROLL_WAIT,
+                     pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["wait_for_payroll"])
         def wait_for_payroll(data_interval_start=None):
             from payroll_link import runtime
             from payroll_link.extraction.steps import payroll_has_run
@@ -71,7 +86,7 @@ def build(emp):
                 return payroll_has_run(runtime.nmbrs_source(emp), emp.nmbrs_company_id,
                                        part.period)
 
-        @task
+        @task(execution_timeout=TASK_TIMEOUT["start_extraction"])
         def start_extraction(data_interval_start=None, run_id=None, ti=None) -> str:
             from payroll_link import runtime
 
@@ -83,7 +98,7 @@ def build(emp):
             wh.discard_unpublished(emp.employer_id, part.period.label, keep=xid)
             return xid
 
-        @task
+        @task(pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["extract_company"])
         def extract_company(extraction_id: str, data_interval_start=None) -> dict:
             from payroll_link import runtime
             from payroll_link.extraction.steps import extract_company as step
@@ -92,7 +107,7 @@ def build(emp):
             with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return step(runtime.warehouse(), runtime.nmbrs_source(emp), part)
 
-        @task
+        @task(pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["list_employees"])
         def list_employees(extraction_id: str, data_interval_start=None) -> list[list[int]]:
             from payroll_link import runtime
             from payroll_link.extraction.steps import list_employees as step
@@ -101,7 +116,8 @@ def build(emp):
             with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, BATCH_SIZE)
 
-        @task(pool=pool_for(emp), map_index_template="{{ batch_label }}")
+        @task(pool=pool_for(emp), map_index_template="{{ batch_label }}",
+              execution_timeout=TASK_TIMEOUT["extract_employees"])
         def extract_employees(employee_ids: list[int], extraction_id: str,
                               data_interval_start=None) -> dict:
             from payroll_link import runtime
@@ -114,7 +130,7 @@ def build(emp):
                 return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, employee_ids,
                             THREADS_PER_TASK)
 
-        @task
+        @task(execution_timeout=TASK_TIMEOUT["publish_period"])
         def publish_period(extraction_id: str, batches: list[list[int]], results,
                            data_interval_start=None) -> dict:
             from payroll_link import runtime
@@ -125,7 +141,7 @@ def build(emp):
                 return publish_partition(runtime.warehouse(), extraction_id, batches,
                                          list(results))
 
-        @task
+        @task(execution_timeout=TASK_TIMEOUT["validate_period"])
         def validate_period(extraction_id: str, published: dict,
                             data_interval_start=None) -> dict:
             from airflow.sdk.exceptions import AirflowFailException
@@ -144,7 +160,7 @@ def build(emp):
                 raise AirflowFailException(str(err)) from err
             return summary
 
-        @task
+        @task(execution_timeout=TASK_TIMEOUT["deliver_stands"])
         def deliver_stands(extraction_id: str, quality: dict, data_interval_start=None) -> dict:
             from airflow.sdk.exceptions import AirflowFailException
 

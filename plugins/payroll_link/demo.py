@@ -112,7 +112,9 @@ def run_demo(employer_ids: list[str]) -> int:
     print(f"simulator  {sim.url} (clock {world.config.clock}); a.s.r. receiver {receiver.endpoint}")
     env = airflow_env(sim.url, url, REGISTRY_PATH, receiver_endpoint=receiver.endpoint)
     subprocess.run(["airflow", "db", "migrate"], env=env, check=True, capture_output=True)
-    print(f"airflow    home {AIRFLOW_HOME} (metadata: SQLite)")
+    subprocess.run([sys.executable, "-m", "payroll_link.cli", "pools"], env=env, check=True,
+                   capture_output=True)  # the account pools exist before any DAG runs
+    print(f"airflow    home {AIRFLOW_HOME} (metadata: SQLite; account pools created)")
     registry = load_registry(REGISTRY_PATH)
     runs = []
     try:

@@ -29,8 +29,12 @@ def employer(employer_id: str):
 
 
 def pool_for(employer) -> str:
-    """Return the Airflow pool bounding concurrent Nmbrs calls of this employer's account."""
-    return f"nmbrs_{employer.nmbrs_conn_id}"
+    """Return the Airflow pool of the employer's Nmbrs account (every Nmbrs-calling task).
+
+    One rule: ``nmbrs_`` + the connection id without its own ``nmbrs_`` prefix, so connection
+    ``nmbrs_bakkerij`` has pool ``nmbrs_bakkerij`` (never ``nmbrs_nmbrs_bakkerij``).
+    """
+    return f"nmbrs_{employer.nmbrs_conn_id.removeprefix('nmbrs_')}"
 
 
 @lru_cache(maxsize=1)

@@ -13,9 +13,8 @@ import subprocess
 import sys
 import time
 
+from payroll_link.cli._airflow import POOL_SLOTS
 from payroll_link.periods import PayrollPeriod
-
-POOL_SLOTS = 2  # mapped extract tasks per Nmbrs account at once (each runs 8 threads)
 
 
 def register(subparsers) -> None:
@@ -100,12 +99,9 @@ def watch_runs(dag_id: str, poll_s: float = 15.0) -> int:
 
 def sync_pools(args) -> int:
     """Create or resize one Airflow pool per Nmbrs connection used by a DAG employer."""
-    from payroll_link.runtime import pool_for, registry
+    from payroll_link.cli._airflow import ensure_pools
+    from payroll_link.runtime import registry
 
-    pools = sorted({pool_for(e): e.nmbrs_conn_id for e in registry().dag_employers}.items())
-    for pool, conn_id in pools:
-        subprocess.run(["airflow", "pools", "set", pool, str(args.slots),
-                        f"Concurrent Nmbrs extract tasks for connection {conn_id}"], check=True,
-                       capture_output=True)
+    for pool in ensure_pools(registry().dag_employers, args.slots):
         print(f"pool {pool}: {args.slots} slots")
     return 0
