@@ -40,8 +40,7 @@ def extract(index: int, port: int, url: str, bucket: str, account_key: str, fold
     limiter = None
     if bucket != "process":
         redis_url = "redis://127.0.0.1:6379/0" if bucket == "redis" else None
-        limiter = bucket_for(account_key, redis_url, rate=settings.calls_per_second,
-                             directory=folder)
+        limiter = bucket_for(account_key, redis_url, directory=folder)  # the hook's defaults
     client = NmbrsClient(settings, limiter=limiter)
     warehouse = Warehouse(make_engine(url))
     ready.release()
@@ -80,7 +79,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--bucket", choices=["redis", "file", "process"], default="redis")
-    parser.add_argument("--threads", type=int, default=8, help="threads per extraction")
+    parser.add_argument("--threads", type=int, default=16, help="threads per extraction")
     args = parser.parse_args()
     from payroll_link.warehouse import scratch_database
 

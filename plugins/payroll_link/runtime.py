@@ -37,14 +37,43 @@ def pool_for(employer) -> str:
     return f"nmbrs_{employer.nmbrs_conn_id.removeprefix('nmbrs_')}"
 
 
+def warehouse_url() -> str:
+    """Return the warehouse URL: Airflow connection `warehouse`, else the embedded default.
+
+    The one resolver for tasks and commands. The connection is looked up the way Airflow does
+    (secrets backend, `AIRFLOW_CONN_WAREHOUSE`, metadata database); without one, the embedded
+    default rule applies (`$WAREHOUSE_URL`, else 127.0.0.1:5432, else the private cluster).
+    """
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+    from sqlalchemy.engine import URL
+
+    from payroll_link.warehouse import normalise_url
+    from payroll_link.warehouse import warehouse_url as embedded_default
+
+    try:
+        conn = BaseHook.get_connection(WAREHOUSE_CONN_ID)
+    except AirflowNotFoundException:
+        return embedded_default()
+    return normalise_url(URL.create("postgresql+psycopg2", username=conn.login,
+                                    password=conn.password, host=conn.host, port=conn.port,
+                                    database=conn.schema))
+
+
+def warehouse_engine():
+    """Return an engine on the resolved warehouse (no migrations: those are a deploy step)."""
+    from payroll_link.warehouse import make_engine
+
+    return make_engine(warehouse_url())
+
+
 @lru_cache(maxsize=1)
 def warehouse():
-    """Return the Warehouse: the `warehouse` connection if defined, else the embedded default."""
-    from payroll_link.warehouse import Warehouse, make_engine, migrate, warehouse_url
+    """Return the Warehouse of the tasks; refuse a schema that lacks a migration."""
+    from payroll_link.warehouse import Warehouse, require_current
 
-    url = os.environ.get(f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}") or warehouse_url()
-    engine = make_engine(url)
-    migrate(engine)  # forward-only and idempotent: a no-op once applied
+    engine = warehouse_engine()
+    require_current(engine)  # `koppeling migrate` (airflow-init, the demo) applies them
     return Warehouse(engine)
 
 

@@ -25,9 +25,13 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE = 145.0  # against 150/s: headroom for clock skew between client and server
-DEFAULT_BURST = 5.0
+# Against Nmbrs' 150/s: at most rate + burst = 142 calls start in any second, headroom for the
+# jitter between taking a slot and the call reaching Nmbrs (thread wake-ups, a busy machine).
+DEFAULT_RATE = 140.0
+DEFAULT_BURST = 2.0
 KEY_PREFIX = "koppeling:nmbrs-fair-use:"
+LATE_S = 0.02  # a reserved slot missed by more than this is given up (see take_slot)
+MAX_RESERVATIONS = 5
 RETRY_REDIS_S = 5.0  # after Redis failed, use the machine's bucket this long before retrying
 
 # Keys: the bucket; args: rate, burst. Returns the seconds to wait (as a string: Lua numbers
@@ -58,6 +62,24 @@ def reserve(tokens: float, stamp: float, now: float, rate: float, burst: float
     return tokens, (0.0 if tokens >= 0 else -tokens / rate)
 
 
+def take_slot(reserve_slot, sleep=time.sleep) -> float:
+    """Reserve a slot and sleep until it; a slot missed by more than LATE_S is given up.
+
+    A thread that wakes late (a busy machine) would fire together with the calls of later
+    slots and push Nmbrs past its budget; it takes a new slot instead. Returns seconds waited.
+    """
+    started = time.monotonic()
+    for _ in range(MAX_RESERVATIONS):
+        wait = reserve_slot()
+        if not wait:
+            break
+        due = time.monotonic() + wait
+        sleep(wait)
+        if time.monotonic() - due <= LATE_S:
+            break
+    return time.monotonic() - started
+
+
 class FileBucket:
     """Token bucket in a file, shared by the processes of one machine (flock serialises them).
 
@@ -74,6 +96,9 @@ class FileBucket:
 
     def acquire(self) -> float:
         """Reserve one call slot and sleep until it comes; return the seconds waited."""
+        return take_slot(self._reserve, self._sleep)
+
+    def _reserve(self) -> float:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -83,8 +108,6 @@ class FileBucket:
             os.pwrite(fd, f"{tokens!r} {now!r}\n".ljust(64).encode(), 0)
         finally:
             os.close(fd)  # closing releases the lock
-        if wait:
-            self._sleep(wait)
         return wait
 
     def _read(self, fd: int, now: float) -> tuple[float, float]:
@@ -117,15 +140,16 @@ class RedisBucket:
         if down is not None and time.monotonic() - down < RETRY_REDIS_S:
             return self._fallback.acquire()
         try:
-            wait = float(self._script(keys=[self.key], args=[self.rate, self.burst]))
+            return take_slot(self._reserve, self._sleep)
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
             if down is None:
                 log.warning("fair use: Redis unreachable; limiting per machine until it returns")
             self._down_since = time.monotonic()
             return self._fallback.acquire()
+
+    def _reserve(self) -> float:
+        wait = float(self._script(keys=[self.key], args=[self.rate, self.burst]))
         self._down_since = None
-        if wait:
-            self._sleep(wait)
         return wait
 
 

@@ -58,8 +58,7 @@ class NmbrsHook(BaseHook):
         defined (every worker of the stack), else in a file of this machine (every process)."""
         from nmbrs.client.fairuse import bucket_for
 
-        return bucket_for(settings.account_key, fair_use_redis_url(),
-                          rate=settings.calls_per_second)
+        return bucket_for(settings.account_key, fair_use_redis_url())
 
     def test_connection(self) -> tuple[bool, str]:
         """Check credentials and domain with Environment_Get; never raises."""

@@ -119,7 +119,8 @@ def _finish(args, change, summary: dict | None) -> int:
     if args.yes:
         actor = args.actor or cs.default_actor()
         try:
-            from payroll_link.onboarding.changelog import apply_and_record, warehouse_engine
+            from payroll_link.onboarding.changelog import apply_and_record
+            from payroll_link.runtime import warehouse_engine
 
             data["recorded"] = apply_and_record(warehouse_engine(), change, actor, summary)
         except (LifecycleError, ValueError) as err:

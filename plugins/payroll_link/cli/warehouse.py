@@ -37,9 +37,9 @@ def register(subparsers) -> None:
 
 
 def _engine():
-    from payroll_link.warehouse import make_engine, warehouse_url
+    from payroll_link.runtime import warehouse_engine  # the one resolver (Airflow connection)
 
-    return make_engine(warehouse_url())
+    return warehouse_engine()
 
 
 def run_migrate(args) -> int:
