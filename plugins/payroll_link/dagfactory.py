@@ -161,7 +161,8 @@ def build(emp):
             return summary
 
         @task(execution_timeout=TASK_TIMEOUT["deliver_stands"])
-        def deliver_stands(extraction_id: str, quality: dict, data_interval_start=None) -> dict:
+        def deliver_stands(extraction_id: str, quality: dict, data_interval_start=None,
+                           dag_run=None) -> dict:
             from airflow.sdk.exceptions import AirflowFailException
 
             from payroll_link import runtime
@@ -169,6 +170,7 @@ def build(emp):
             from payroll_link.handoff.service import deliver_period, summary_line
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
+            rerun = runtime.period_order_guard(emp, part.period, dag_run)  # backfill_policy
             try:
                 result = deliver_period(runtime.warehouse().engine, emp, extraction_id,
                                         part.period, runtime.delivery_adapter(emp))
@@ -177,7 +179,10 @@ def build(emp):
                     raise
                 raise AirflowFailException(str(err)) from err
             log.info("delivery: %s", summary_line(result))
-            return result
+            if rerun:
+                log.warning("delivered out of order as asked; re-run %s in period order",
+                            rerun)
+            return {**result, "rerun_in_order": rerun}
 
         xid = start_extraction()
         wait_for_payroll() >> xid

@@ -150,6 +150,26 @@ def reap_dead_extractions(ti) -> int:
     return len(reap(warehouse().engine, alive))
 
 
+def period_order_guard(employer, period, dag_run) -> list[str]:
+    """Fail now when the period would be delivered out of order and the run did not ask for it.
+
+    Returns the later delivered periods that must be re-run in order (empty when in order).
+    """
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from payroll_link.backfill_policy import CONF_KEY, OutOfOrderError, judge
+
+    with warehouse().engine.connect() as conn:
+        verdict = judge(conn, employer.employer_id, [period])
+    if (getattr(dag_run, "conf", None) or {}).get(CONF_KEY):
+        return verdict.later_delivered
+    try:
+        verdict.refuse()
+    except OutOfOrderError as err:
+        raise AirflowFailException(str(err)) from err
+    return []
+
+
 def delivery_adapter(employer):
     """Return the a.s.r. delivery adapter of the employer's `delivery_conn_id` connection."""
     from airflow.sdk import BaseHook

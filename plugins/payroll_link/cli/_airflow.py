@@ -51,3 +51,43 @@ def ensure_pools(employers, slots: int = POOL_SLOTS) -> list[str]:
     for name, conn_id in pools:
         ensure_pool(name, slots, conn_id)
     return [name for name, _ in pools]
+
+
+def latest_backfill_id(dag_id: str) -> int:
+    """Return the id of the DAG's newest backfill in Airflow (0 when it has none)."""
+    from airflow.models.backfill import Backfill
+    from airflow.utils.session import create_session
+    from sqlalchemy import func, select
+
+    with create_session() as session:
+        return session.scalar(select(func.max(Backfill.id)).where(Backfill.dag_id == dag_id)) or 0
+
+
+def backfill_states(dag_id: str, after_id: int) -> dict | None:
+    """Return the run states of the DAG's first backfill newer than `after_id` (None: none yet).
+
+    Read from Airflow's own records (backfill, backfill_dag_run, dag_run): reprocessed runs
+    count too, and runs Airflow skipped are listed with their reason.
+    """
+    from airflow.models.backfill import Backfill, BackfillDagRun
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        backfill = session.scalars(select(Backfill).where(
+            Backfill.dag_id == dag_id, Backfill.id > after_id).order_by(Backfill.id)).first()
+        if backfill is None:
+            return None
+        rows = session.execute(
+            select(DagRun.state, BackfillDagRun.exception_reason)
+            .select_from(BackfillDagRun)
+            .outerjoin(DagRun, DagRun.id == BackfillDagRun.dag_run_id)
+            .where(BackfillDagRun.backfill_id == backfill.id)).all()
+    states: dict[str, int] = {"queued": 0, "running": 0, "success": 0, "failed": 0}
+    for state, skipped in rows:
+        key = str(state.value if hasattr(state, "value") else state) if state else (
+            f"skipped ({skipped})")
+        states[key] = states.get(key, 0) + 1
+    return {"backfill_id": backfill.id, "states": states,
+            "completed": backfill.completed_at is not None}

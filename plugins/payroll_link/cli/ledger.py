@@ -30,6 +30,12 @@ def _engine():
     return warehouse_engine()
 
 
+def _in_registry(employer_id: str) -> bool:
+    from payroll_link.runtime import registry
+
+    return any(e.employer_id == employer_id for e in registry().employers)
+
+
 def rows_for(engine, employer_id: str, period: str | None) -> list[dict]:
     """Return the ledger rows with ``in_force`` set on each period's latest delivered version."""
     from payroll_link.handoff import ledger
@@ -57,6 +63,10 @@ def show_ledger(args) -> int:
         print("koppeling: error: the warehouse has no ops.delivery yet; run `koppeling migrate`",
               file=sys.stderr)
         return 1
+    if not rows and not _in_registry(args.employer):
+        print(f"koppeling: error: unknown employer {args.employer!r}: not in the registry and "
+              "no deliveries recorded", file=sys.stderr)
+        return 2
     if args.json:
         json.dump(rows, sys.stdout, default=str, indent=2)
         print()

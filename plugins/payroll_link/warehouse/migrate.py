@@ -109,8 +109,9 @@ def require_current(engine: Engine, directory: Path = MIGRATIONS_DIR) -> None:
     """Raise MigrationError naming the pending migrations, if any (a deploy step was missed)."""
     missing = pending(engine, directory)
     if missing:
-        raise MigrationError(f"the warehouse lacks {len(missing)} migration(s) ({', '.join(missing)}"
-                             "); run `koppeling migrate` (a deploy step: airflow-init, the demo)")
+        listed = ", ".join(missing)
+        raise MigrationError(f"the warehouse lacks {len(missing)} migration(s) ({listed}); run "
+                             "`koppeling migrate` (a deploy step: airflow-init, the demo)")
 
 
 def _lock(conn: Connection) -> None:

@@ -70,8 +70,10 @@ def test_unreachable_redis_falls_back_to_the_machine_bucket(tmp_path):
     bucket = bucket_for("fallback@domain", f"redis://127.0.0.1:{port}/0", rate=RATE,
                         burst=2, directory=tmp_path)
     assert isinstance(bucket, RedisBucket)
-    waits = [bucket.acquire() for _ in range(4)]  # 2 at once (the burst), then 1 per 10 ms
-    assert all(w < 0.005 for w in waits[:2]) and all(w >= 0.005 for w in waits[2:]), waits
+    started = time.monotonic()
+    for _ in range(4):  # 2 at once (the burst), then 1 per 10 ms
+        bucket.acquire()
+    assert time.monotonic() - started >= 0.019
     assert list(tmp_path.glob("*.bucket")), "the machine's file bucket was used"
 
 
