@@ -113,6 +113,8 @@ def test_status_command_lists_the_periods_extractions(extract_period, warehouse_
     part = extract_period(2001, BAKKERIJ, "monthly", 2026, 10)
     monkeypatch.setenv("WAREHOUSE_URL", warehouse_db_url)
     assert main(["status", "--employer", part.employer_id, "--json"]) == 0
-    (row,) = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)
+    assert (data["shown"], data["total"]) == (1, 1)
+    (row,) = data["rows"]
     assert (row["period"], row["status"], row["published"]) == ("2026-10", "published", True)
     assert row["employees"] > 0 and row["quality_errors"] is None
