@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -25,8 +26,23 @@ from bench.client import COMPANY, DOMAIN, TOKEN, USER, free_port, start_simulato
 FAIR_USE = 150.0
 
 
+class MeteredBucket:
+    """Adds up how long callers waited for a slot (bench only: is the budget the bottleneck?)."""
+
+    def __init__(self, inner):
+        import threading
+
+        self.inner, self.waited, self._lock = inner, 0.0, threading.Lock()
+
+    def acquire(self) -> float:
+        waited = self.inner.acquire()
+        with self._lock:
+            self.waited += waited
+        return waited
+
+
 def extract(index: int, port: int, url: str, bucket: str, account_key: str, folder: str,
-            threads: int, ready, go) -> None:
+            threads: int, ready, go, waits) -> None:
     """One worker: build the client with the shared bucket, wait for the start, extract."""
     from nmbrs.client import NmbrsClient, NmbrsSettings
     from nmbrs.client.fairuse import bucket_for
@@ -41,22 +57,28 @@ def extract(index: int, port: int, url: str, bucket: str, account_key: str, fold
     if bucket != "process":
         redis_url = "redis://127.0.0.1:6379/0" if bucket == "redis" else None
         limiter = bucket_for(account_key, redis_url, directory=folder)  # the hook's defaults
-    client = NmbrsClient(settings, limiter=limiter)
+    if limiter is None:
+        from nmbrs.client import transport
+
+        limiter = transport.limiter_for(settings.account_key, settings.calls_per_second)
+    metered = MeteredBucket(limiter)
+    client = NmbrsClient(settings, limiter=metered)
     warehouse = Warehouse(make_engine(url))
     ready.release()
     go.wait()
     extract_period(warehouse, NmbrsSoapSource(client), f"bench_fair_use_{index}", COMPANY,
                    get_period("monthly", 2026, 10), concurrency=threads)
+    waits.put(metered.waited)
 
 
 def run(processes: int, bucket: str, threads: int, port: int, url: str) -> dict:
     """Start the workers together; return calls, throttled and the wall time."""
     ctx = multiprocessing.get_context("spawn")
-    ready, go = ctx.Semaphore(0), ctx.Event()
+    ready, go, waits = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
     key = f"{USER}@{DOMAIN}#bench-{uuid.uuid4().hex[:8]}"  # a bucket of this run only
     folder = tempfile.mkdtemp(prefix="fair-use-bench-")
     workers = [ctx.Process(target=extract, args=(i, port, url, bucket, key, folder, threads,
-                                                 ready, go)) for i in range(processes)]
+                                                 ready, go, waits)) for i in range(processes)]
     for worker in workers:
         worker.start()
     for _ in workers:
@@ -66,13 +88,15 @@ def run(processes: int, bucket: str, threads: int, port: int, url: str) -> dict:
     started = time.perf_counter()
     go.set()
     for worker in workers:
-        worker.join()
+        worker.join()  # each puts one float on the queue: no pipe can fill up
     wall = time.perf_counter() - started
     after = requests.get(stats, timeout=5).json()
     if any(worker.exitcode for worker in workers):
         raise SystemExit(f"a worker failed: exit codes {[w.exitcode for w in workers]}")
+    waited = sum(waits.get(timeout=10) for _ in workers)
     return {"calls": after["total_calls"] - before["total_calls"],
-            "throttled": after["throttled"] - before["throttled"], "wall": wall}
+            "throttled": after["throttled"] - before["throttled"], "wall": wall,
+            "wait_share": waited / (processes * threads * wall)}
 
 
 def main() -> int:
@@ -94,7 +118,9 @@ def main() -> int:
     rate = result["calls"] / result["wall"]
     print(f"{args.processes} extractions of company {COMPANY} (1,000 employees) on one account, "
           f"{args.threads} threads each, 50 ms/call, bucket {args.bucket}: wall "
-          f"{result['wall']:.1f} s, {rate / FAIR_USE:.1%} of fair use ({FAIR_USE:.0f}/s)")
+          f"{result['wall']:.1f} s, {rate / FAIR_USE:.1%} of fair use ({FAIR_USE:.0f}/s); "
+          f"threads waited for the budget {result['wait_share']:.0%} of their time; load "
+          f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"processes={args.processes} calls={result['calls']} throttled={result['throttled']} "
           f"calls_per_s={rate:.1f}")
     return 0

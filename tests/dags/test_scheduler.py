@@ -81,7 +81,7 @@ def stop(proc: subprocess.Popen, port: int) -> None:
             other.kill()
 
 
-def wait_for_runs(api: str, count: int, run_type: str, timeout: float = 150) -> list[dict]:
+def wait_for_runs(api: str, count: int, run_type: str, timeout: float = 300) -> list[dict]:
     deadline = time.monotonic() + timeout
     runs: list[dict] = []
     body = ""
@@ -107,14 +107,19 @@ def test_catch_up_and_backfill_run_under_the_scheduler(standalone, warehouse, as
     assert sorted(r["state"] for r in runs) == ["success", "success"], home
     first = warehouse.published_extraction(EMPLOYER, "2026-09")
     assert first and warehouse.published_extraction(EMPLOYER, "2026-10")
+    # --watch follows the backfill through Airflow's own records until its run finished.
     done = subprocess.run(["python", "-m", "payroll_link.cli", "backfill", "--employer",
                            EMPLOYER, "--from", "2026-09", "--to", "2026-09", "--reprocess",
-                           "completed"], env=env, capture_output=True, text=True)
+                           "completed", "--watch", "--poll-seconds", "3"], env=env,
+                          capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-2000:]
-    backfilled = wait_for_runs(api, 1, "backfill")
+    assert "backfill 1: queued 0, running 0, success 1, failed 0" in done.stderr, done.stderr
+    backfilled = wait_for_runs(api, 1, "backfill", timeout=10)
     assert [r["state"] for r in backfilled] == ["success"]
     second = warehouse.published_extraction(EMPLOYER, "2026-09")
     assert second != first
     # Two periods delivered once each; the identical re-extraction sent nothing.
     assert asr_receiver.state.store.stats["accepted"] == 2
     assert warehouse.published_rows("salary", EMPLOYER, "2026-09")
+    log = (home / "standalone.log").read_text(errors="replace")
+    assert "non-existent pool" not in log  # the account pool existed before the first run

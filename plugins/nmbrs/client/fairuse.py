@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 DEFAULT_RATE = 140.0
 DEFAULT_BURST = 2.0
 KEY_PREFIX = "koppeling:nmbrs-fair-use:"
-LATE_S = 0.02  # a reserved slot missed by more than this is given up (see take_slot)
+LATE_S = 0.04  # a reserved slot missed by more than this is given up (see take_slot)
 MAX_RESERVATIONS = 5
 RETRY_REDIS_S = 5.0  # after Redis failed, use the machine's bucket this long before retrying
 
