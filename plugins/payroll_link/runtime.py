@@ -55,9 +55,11 @@ def warehouse_url() -> str:
         conn = BaseHook.get_connection(WAREHOUSE_CONN_ID)
     except AirflowNotFoundException:
         return embedded_default()
+    query = {key: str(value) for key, value in conn.extra_dejson.items()
+             if key in ("sslmode", "sslrootcert", "connect_timeout", "application_name")}
     return normalise_url(URL.create("postgresql+psycopg2", username=conn.login,
                                     password=conn.password, host=conn.host, port=conn.port,
-                                    database=conn.schema))
+                                    database=conn.schema, query=query))
 
 
 def warehouse_engine():
