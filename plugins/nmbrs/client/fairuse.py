@@ -25,12 +25,12 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-# Against Nmbrs' 150/s: at most rate + burst = 142 calls start in any second, headroom for the
+# Against Nmbrs' 150/s: at most rate + burst = 146 calls start in any second, headroom for the
 # jitter between taking a slot and the call reaching Nmbrs (thread wake-ups, a busy machine).
-DEFAULT_RATE = 140.0
-DEFAULT_BURST = 2.0
+DEFAULT_RATE = 145.0
+DEFAULT_BURST = 1.0
 KEY_PREFIX = "koppeling:nmbrs-fair-use:"
-LATE_S = 0.04  # a reserved slot missed by more than this is given up (see take_slot)
+LATE_S = 0.015  # a reserved slot missed by more than this is given up (see take_slot)
 MAX_RESERVATIONS = 5
 RETRY_REDIS_S = 5.0  # after Redis failed, use the machine's bucket this long before retrying
 
