@@ -67,31 +67,20 @@ def backfill_command(dag_id: str, first: PayrollPeriod, last: PayrollPeriod, *, 
 
 def backfill(args) -> int:
     """Queue (or list) the runs of a period range; optionally watch them finish."""
-    from payroll_link.registry import dag_id_for
-    from payroll_link.runtime import employer
-
-    try:
-        emp = employer(args.employer)
-    except KeyError:
-        print(f"koppeling: error: unknown employer {args.employer!r}: not in the registry",
-              file=sys.stderr)
-        return 2
-    first, last = parse_label(emp.frequency, args.first), parse_label(emp.frequency, args.last)
-    if (first.year, first.number) > (last.year, last.number):
-        raise SystemExit(f"--from {first.label} lies after --to {last.label}")
-    if not emp.has_dag:
-        print(f"koppeling: error: employer {emp.employer_id!r} is {emp.status}: it has no DAG "
-              "to backfill", file=sys.stderr)
-        return 2
-    dag_id = dag_id_for(emp)
     from payroll_link.cli import _airflow
+    from payroll_link.registry import dag_id_for
 
-    if args.unpause and not args.dry_run:
-        print(_airflow.set_paused(dag_id, False), file=sys.stderr)
-    print(f"{dag_id}: periods {first.label} … {last.label}", file=sys.stderr)
+    resolved = _employer_and_range(args)
+    if isinstance(resolved, int):
+        return resolved
+    emp, first, last = resolved
     refused = check_order(emp.employer_id, first, last, args.out_of_order)
     if refused:
         return refused
+    dag_id = dag_id_for(emp)
+    if args.unpause and not args.dry_run:
+        print(_airflow.set_paused(dag_id, False), file=sys.stderr)
+    print(f"{dag_id}: periods {first.label} … {last.label}", file=sys.stderr)
     before = _airflow.latest_backfill_id(dag_id) if args.watch else 0
     command = backfill_command(dag_id, first, last, dry_run=args.dry_run,
                                reprocess=args.reprocess)
@@ -101,6 +90,26 @@ def backfill(args) -> int:
     if done.returncode or args.dry_run or not args.watch:
         return done.returncode
     return watch_runs(dag_id, before, args.poll_seconds)
+
+
+def _employer_and_range(args):
+    """Return (employer, first, last), or exit code 2 after saying what is wrong."""
+    from payroll_link.runtime import employer
+
+    try:
+        emp = employer(args.employer)
+    except KeyError:
+        print(f"koppeling: error: unknown employer {args.employer!r}: not in the registry",
+              file=sys.stderr)
+        return 2
+    if not emp.has_dag:
+        print(f"koppeling: error: employer {emp.employer_id!r} is {emp.status}: it has no DAG "
+              "to backfill", file=sys.stderr)
+        return 2
+    first, last = parse_label(emp.frequency, args.first), parse_label(emp.frequency, args.last)
+    if (first.year, first.number) > (last.year, last.number):
+        raise SystemExit(f"--from {first.label} lies after --to {last.label}")
+    return emp, first, last
 
 
 def check_order(employer_id: str, first: PayrollPeriod, last: PayrollPeriod,
