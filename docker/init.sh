@@ -3,7 +3,7 @@
 #   1. the connections the registry needs are in the environment (AIRFLOW_CONN_* from .env)
 #   2. Airflow's metadata schema            airflow db migrate
 #   3. the warehouse schema (sql/)          python -m payroll_link.cli migrate   ($WAREHOUSE_URL)
-#   4. one pool per Nmbrs connection        python -m payroll_link.cli pools     (nmbrs_<conn_id>)
+#   4. one pool per Nmbrs connection        python -m payroll_link.cli pools     (before any DAG runs)
 # Every step is idempotent: re-running init (docker compose up) changes nothing that is current.
 set -euo pipefail
 

@@ -31,14 +31,16 @@ Each run is one payroll period of one employer (the data interval, Europe/Amster
 
 1. `wait_for_payroll` — reschedules until Nmbrs' current period lies past this period
    (`Company_GetCurrentPeriod`): a period whose payroll has not run yet is waited for.
-2. `start_extraction` — a new extraction id; rows of earlier failed attempts are discarded.
+2. `start_extraction` — reaps extractions of killed or timed-out runs (any employer), then a
+   new extraction id; rows of earlier failed attempts are discarded.
 3. `extract_company` — runs of the period (`Run_GetList`), their wage codes (background report,
    or the synchronous call), company wage components.
 4. `list_employees` — employee list, employment and salary histories; employee id batches.
 5. `extract_employees` — per-employee calls, one mapped task per batch, bounded by the Airflow
    pool of the Nmbrs account and a thread pool inside the task.
 6. `publish_period` — the staged rows become the published state of (employer, period) in one
-   transaction; a failed run leaves the previous published state untouched.
+   transaction; a failed run leaves the previous published state untouched; of two runs of one
+   period started together exactly one publishes (the other fails naming the winner).
 7. `validate_period` — the quality gate (Great Expectations, the product's rule set): results in
    `ops.quality_*`, Data Docs linked in the task log; an error rule stops the handoff.
 8. `deliver_stands` — stands and mutations to a.s.r. (the employer's `delivery_conn_id`): sent,
@@ -47,8 +49,22 @@ Each run is one payroll period of one employer (the data interval, Europe/Amster
 Only ids and counts travel through XCom; payroll data stays in the warehouse.
 """
 
+# Timeouts that fit the payroll calendar: a run is created when its period ends and may wait up
+# to PAYROLL_WAIT for the payroll to be run in Nmbrs; the run as a whole gets that plus a day for
+# extraction, quality gate, handoff and their retries. Every task has its own execution timeout.
+PAYROLL_WAIT = timedelta(days=14)
+RUN_TIMEOUT = PAYROLL_WAIT + timedelta(days=1)
+TASK_TIMEOUT = {"wait_for_payroll": timedelta(minutes=10),  # one poke (reschedule mode)
+                "start_extraction": timedelta(minutes=10),
+                "extract_company": timedelta(hours=1),  # background reports: minutes per run
+                "list_employees": timedelta(minutes=30),
+                "extract_employees": timedelta(hours=1),  # 100 employees × 8 calls, shared budget
+                "publish_period": timedelta(minutes=30),
+                "validate_period": timedelta(hours=1),
+                "deliver_stands": timedelta(minutes=30)}
 DEFAULT_ARGS = {"owner": "data-team", "retries": 2, "retry_delay": timedelta(minutes=2),
-                "retry_exponential_backoff": True,
+                "retry_exponential_backoff": 2.0, "max_retry_delay": timedelta(minutes=30),
+                "execution_timeout": timedelta(hours=1),
                 "on_failure_callback": [record_failure, PayrollFailureNotifier()]}
 
 
@@ -59,50 +75,53 @@ def build(emp):
          start_date=amsterdam_midnight(emp.catchup_start), catchup=True, max_active_runs=1,
          is_paused_upon_creation=emp.status == "paused", default_args=DEFAULT_ARGS,
          tags=["payroll", f"employer:{emp.employer_id}", emp.frequency, emp.product],
-         doc_md=DOC_MD, dagrun_timeout=timedelta(hours=12))
+         doc_md=DOC_MD, dagrun_timeout=RUN_TIMEOUT)
     def payroll():
-        @task.sensor(mode="reschedule", poke_interval=1800, timeout=14 * 24 * 3600)
+        @task.sensor(mode="reschedule", poke_interval=1800, timeout=PAYROLL_WAIT,
+                     pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["wait_for_payroll"])
         def wait_for_payroll(data_interval_start=None):
             from payroll_link import runtime
             from payroll_link.extraction.steps import payroll_has_run
 
             part = runtime.partition(emp, data_interval_start, "")
-            with runtime.nmbrs_errors():
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return payroll_has_run(runtime.nmbrs_source(emp), emp.nmbrs_company_id,
                                        part.period)
 
-        @task
-        def start_extraction(data_interval_start=None, run_id=None) -> str:
+        @task(execution_timeout=TASK_TIMEOUT["start_extraction"])
+        def start_extraction(data_interval_start=None, run_id=None, ti=None) -> str:
             from payroll_link import runtime
 
             part = runtime.partition(emp, data_interval_start, "")
+            runtime.reap_dead_extractions(ti)  # killed or timed-out runs of any employer
             wh = runtime.warehouse()
             xid = wh.begin_extraction(emp.employer_id, part.period.label, part.period.start,
                                       part.period.end, run_id)
             wh.discard_unpublished(emp.employer_id, part.period.label, keep=xid)
             return xid
 
-        @task
+        @task(pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["extract_company"])
         def extract_company(extraction_id: str, data_interval_start=None) -> dict:
             from payroll_link import runtime
             from payroll_link.extraction.steps import extract_company as step
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
-            with runtime.nmbrs_errors():
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return step(runtime.warehouse(), runtime.nmbrs_source(emp), part)
 
-        @task
+        @task(pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["list_employees"])
         def list_employees(extraction_id: str, data_interval_start=None) -> list[list[int]]:
             from payroll_link import runtime
             from payroll_link.extraction.steps import list_employees as step
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
             source = runtime.nmbrs_source(emp)  # REST reads whole companies: fewer, bigger batches
-            with runtime.nmbrs_errors():
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return step(runtime.warehouse(), source, part,
                             getattr(source, "batch_size", BATCH_SIZE))
 
-        @task(pool=pool_for(emp), map_index_template="{{ batch_label }}")
+        @task(pool=pool_for(emp), map_index_template="{{ batch_label }}",
+              execution_timeout=TASK_TIMEOUT["extract_employees"])
         def extract_employees(employee_ids: list[int], extraction_id: str,
                               data_interval_start=None) -> dict:
             from payroll_link import runtime
@@ -111,18 +130,22 @@ def build(emp):
             get_current_context()["batch_label"] = (
                 f"{len(employee_ids)} employees {employee_ids[0]}–{employee_ids[-1]}")
             part = runtime.partition(emp, data_interval_start, extraction_id)
-            with runtime.nmbrs_errors():
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
                 return step(runtime.warehouse(), runtime.nmbrs_source(emp), part, employee_ids,
                             THREADS_PER_TASK)
 
-        @task
-        def publish_period(extraction_id: str, batches: list[list[int]], results) -> dict:
+        @task(execution_timeout=TASK_TIMEOUT["publish_period"])
+        def publish_period(extraction_id: str, batches: list[list[int]], results,
+                           data_interval_start=None) -> dict:
             from payroll_link import runtime
             from payroll_link.extraction.publish import publish_partition
 
-            return publish_partition(runtime.warehouse(), extraction_id, batches, list(results))
+            part = runtime.partition(emp, data_interval_start, extraction_id)
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):  # a lost race: fatal
+                return publish_partition(runtime.warehouse(), extraction_id, batches,
+                                         list(results))
 
-        @task
+        @task(execution_timeout=TASK_TIMEOUT["validate_period"])
         def validate_period(extraction_id: str, published: dict,
                             data_interval_start=None) -> dict:
             from airflow.sdk.exceptions import AirflowFailException
@@ -141,8 +164,9 @@ def build(emp):
                 raise AirflowFailException(str(err)) from err
             return summary
 
-        @task
-        def deliver_stands(extraction_id: str, quality: dict, data_interval_start=None) -> dict:
+        @task(execution_timeout=TASK_TIMEOUT["deliver_stands"])
+        def deliver_stands(extraction_id: str, quality: dict, data_interval_start=None,
+                           dag_run=None) -> dict:
             from airflow.sdk.exceptions import AirflowFailException
 
             from payroll_link import runtime
@@ -150,6 +174,7 @@ def build(emp):
             from payroll_link.handoff.service import deliver_period, summary_line
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
+            rerun = runtime.period_order_guard(emp, part.period, dag_run)  # backfill_policy
             try:
                 result = deliver_period(runtime.warehouse().engine, emp, extraction_id,
                                         part.period, runtime.delivery_adapter(emp))
@@ -158,7 +183,10 @@ def build(emp):
                     raise
                 raise AirflowFailException(str(err)) from err
             log.info("delivery: %s", summary_line(result))
-            return result
+            if rerun:
+                log.warning("delivered out of order as asked; re-run %s in period order",
+                            rerun)
+            return {**result, "rerun_in_order": rerun}
 
         xid = start_extraction()
         wait_for_payroll() >> xid

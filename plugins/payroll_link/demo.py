@@ -141,7 +141,10 @@ def run_demo(employer_ids: list[str], rest_ids: tuple[str, ...] = REST_EMPLOYERS
     print(f"REST       {', '.join(rest_ids) or 'no employer'}: first period through SOAP, then "
           f"switched to REST; consent stored for {', '.join(accounts) or '-'} (simulator OAuth)")
     subprocess.run(["airflow", "db", "migrate"], env=env, check=True, capture_output=True)
-    print(f"airflow    home {AIRFLOW_HOME} (metadata: SQLite)")
+    for pool_env in (soap_env, env):  # the account pools (SOAP and REST) exist before any run
+        subprocess.run([sys.executable, "-m", "payroll_link.cli", "pools"], env=pool_env,
+                       check=True, capture_output=True)
+    print(f"airflow    home {AIRFLOW_HOME} (metadata: SQLite; account pools created)")
     registry = load_registry(path)
     runs = []
     try:

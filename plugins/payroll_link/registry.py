@@ -163,7 +163,12 @@ class RegistryResult:
 
 def dag_id_for(employer: Employer) -> str:
     """Return the DAG id of an employer: ``payroll_<employer_id>``."""
-    return f"payroll_{employer.employer_id}"
+    return dag_id_of(employer.employer_id)
+
+
+def dag_id_of(employer_id: str) -> str:
+    """Return the DAG id of an employer id (the one naming rule)."""
+    return f"payroll_{employer_id}"
 
 
 def load_registry(path: Path | str) -> RegistryResult:

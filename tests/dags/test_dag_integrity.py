@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,9 @@ def test_payroll_dag_shape_and_schedule(forbid_parse_time_io):
     assert {"wait_for_payroll", "start_extraction", "extract_company", "list_employees",
             "extract_employees", "publish_period", "validate_period",
             "deliver_stands"} <= set(dag.task_ids)
-    assert dag.get_task("extract_employees").pool == "nmbrs_nmbrs_bakkerij_van_den_berg"
+    for task_id in ("wait_for_payroll", "extract_company", "list_employees",
+                    "extract_employees"):  # every task that calls Nmbrs, one naming rule
+        assert dag.get_task(task_id).pool == "nmbrs_bakkerij_van_den_berg", task_id
     paused = load_dagbag().dags["payroll_cafe_de_gouden_leeuw"]
     assert paused.is_paused_upon_creation
 
@@ -101,3 +104,17 @@ def test_task_time_parse_builds_only_the_running_dag(monkeypatch, forbid_parse_t
     monkeypatch.setenv(_AIRFLOW_PARSING_CONTEXT_DAG_ID, "payroll_bakkerij_van_den_berg")
     shard = shard_of("bakkerij_van_den_berg")
     assert list(dags_for_shard(shard)) == ["payroll_bakkerij_van_den_berg"]
+
+
+def test_timeouts_fit_the_payroll_calendar(forbid_parse_time_io):
+    dag = load_dagbag().dags["payroll_bakkerij_van_den_berg"]
+    sensor = dag.get_task("wait_for_payroll")
+    # The run outlives the longest wait for the payroll, with a day for the rest of the run.
+    assert dag.dagrun_timeout >= timedelta(seconds=sensor.timeout) + timedelta(hours=12)
+    assert sensor.timeout == 14 * 24 * 3600 and sensor.mode == "reschedule"
+    for task in dag.tasks:
+        assert task.execution_timeout is not None, task.task_id
+        assert task.execution_timeout <= timedelta(hours=1), task.task_id
+        backoff = task.retry_exponential_backoff
+        assert isinstance(backoff, float) and backoff > 1, (task.task_id, backoff)
+        assert task.max_retry_delay is not None, task.task_id

@@ -35,8 +35,9 @@ def free_port() -> int:
 def one_employer_registry(path: Path) -> Path:
     data = yaml.safe_load((REPO / "config" / "employers.yaml").read_text())
     entry = next(e for e in data["employers"] if e["employer_id"] == "bakkerij_van_den_berg")
+    # Paused: the DAG appears paused; the test resumes it once the api-server answers.
     entry.update(employer_id=EMPLOYER, first_exchange_date="2026-10-01",
-                 backfill_start="2026-09-01")
+                 backfill_start="2026-09-01", status="paused")
     path.write_text(yaml.safe_dump({"employers": [entry]}, allow_unicode=True))
     return path
 
@@ -60,7 +61,7 @@ def standalone(tmp_path, nmbrs_sim, warehouse_db_url, asr_receiver):
     proc = subprocess.Popen(["airflow", "standalone"], env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        yield env, f"http://127.0.0.1:{port}/api/v2", home
+        yield env, f"http://127.0.0.1:{port}/api/v2", home, registry
     finally:
         stop(proc, port)
         log.close()
@@ -81,7 +82,7 @@ def stop(proc: subprocess.Popen, port: int) -> None:
             other.kill()
 
 
-def wait_for_runs(api: str, count: int, run_type: str, timeout: float = 150) -> list[dict]:
+def wait_for_runs(api: str, count: int, run_type: str, timeout: float = 300) -> list[dict]:
     deadline = time.monotonic() + timeout
     runs: list[dict] = []
     body = ""
@@ -101,20 +102,48 @@ def wait_for_runs(api: str, count: int, run_type: str, timeout: float = 150) -> 
     raise AssertionError(f"runs not finished in time: {states}; last answer {body}")
 
 
+@pytest.mark.timeout(900)  # a busy 2-core machine: catch-up and a watched backfill take minutes
+def wait_for_paused_dag(api: str, timeout: float = 300) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            answer = requests.get(f"{api}/dags/payroll_{EMPLOYER}", timeout=5)
+            if answer.status_code == 200:
+                return answer.json()
+        except requests.RequestException:
+            pass
+        time.sleep(3)
+    raise AssertionError("the DAG did not appear in the api-server in time")
+
+
 def test_catch_up_and_backfill_run_under_the_scheduler(standalone, warehouse, asr_receiver):
-    env, api, home = standalone
+    env, api, home, registry = standalone
+    assert wait_for_paused_dag(api)["is_paused"]
+    time.sleep(10)  # a few scheduler loops: a paused DAG gets no runs
+    dag_runs = requests.get(f"{api}/dags/payroll_{EMPLOYER}/dagRuns", timeout=5).json()
+    assert dag_runs["total_entries"] == 0
+    resumed = subprocess.run(["python", "-m", "payroll_link.cli", "resume", EMPLOYER,
+                              "--registry", str(registry), "--yes", "--actor", "test"],
+                             env=env, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"payroll_{EMPLOYER} is now active in Airflow" in resumed.stdout
     runs = wait_for_runs(api, 2, "scheduled")
     assert sorted(r["state"] for r in runs) == ["success", "success"], home
     first = warehouse.published_extraction(EMPLOYER, "2026-09")
     assert first and warehouse.published_extraction(EMPLOYER, "2026-10")
+    # --watch follows the backfill through Airflow's own records until its run finished.
     done = subprocess.run(["python", "-m", "payroll_link.cli", "backfill", "--employer",
                            EMPLOYER, "--from", "2026-09", "--to", "2026-09", "--reprocess",
-                           "completed"], env=env, capture_output=True, text=True)
+                           "completed", "--watch", "--poll-seconds", "3"], env=env,
+                          capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-2000:]
-    backfilled = wait_for_runs(api, 1, "backfill")
+    assert "backfill 1: queued 0, running 0, success 1, failed 0" in done.stderr, done.stderr
+    backfilled = wait_for_runs(api, 1, "backfill", timeout=10)
     assert [r["state"] for r in backfilled] == ["success"]
     second = warehouse.published_extraction(EMPLOYER, "2026-09")
     assert second != first
     # Two periods delivered once each; the identical re-extraction sent nothing.
     assert asr_receiver.state.store.stats["accepted"] == 2
     assert warehouse.published_rows("salary", EMPLOYER, "2026-09")
+    log = (home / "standalone.log").read_text(errors="replace")
+    assert "non-existent pool" not in log  # the account pool existed before the first run

@@ -29,13 +29,16 @@ class NmbrsClient:
     """Calls Nmbrs for one account. Thread-safe: share one instance across a thread pool."""
 
     def __init__(self, settings: NmbrsSettings, *, sleep=time.sleep,
-                 rng: random.Random | None = None):
+                 rng: random.Random | None = None, limiter=None):
         self.settings = settings
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._proxies: dict[str, Any] = {}
         self._headers: dict[str, Any] = {}
-        self._limiter = transport.limiter_for(settings.account_key, settings.calls_per_second)
+        # The account's fair-use budget: a shared bucket (nmbrs.client.fairuse) when injected,
+        # else this process's own limiter.
+        self._limiter = limiter or transport.limiter_for(settings.account_key,
+                                                         settings.calls_per_second)
         self.retries = 0
         from nmbrs.client.services import (
             CompanyService,

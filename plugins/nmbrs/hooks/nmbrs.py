@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from airflow.sdk import BaseHook
 
 from nmbrs.client import NmbrsClient, NmbrsError, NmbrsSettings
 
+FAIR_USE_CONN_ID = "nmbrs_fair_use"
 _NUMERIC_EXTRAS = ("connect_timeout", "operation_timeout", "calls_per_second", "report_max_wait",
                    "backoff_base")
 
@@ -44,10 +47,18 @@ class NmbrsHook(BaseHook):
         )
 
     def get_conn(self) -> NmbrsClient:
-        """Return the (cached) client for this connection."""
+        """Return the (cached) client, sharing the account's fair-use budget across workers."""
         if self._client is None:
-            self._client = NmbrsClient(self.get_settings())
+            settings = self.get_settings()
+            self._client = NmbrsClient(settings, limiter=self.fair_use_bucket(settings))
         return self._client
+
+    def fair_use_bucket(self, settings: NmbrsSettings):
+        """Return the account's shared bucket: in the Redis of connection `nmbrs_fair_use` if
+        defined (every worker of the stack), else in a file of this machine (every process)."""
+        from nmbrs.client.fairuse import bucket_for
+
+        return bucket_for(settings.account_key, fair_use_redis_url())
 
     def test_connection(self) -> tuple[bool, str]:
         """Check credentials and domain with Environment_Get; never raises."""
@@ -63,6 +74,18 @@ class NmbrsHook(BaseHook):
             return False, (f"credentials are valid but belong to domain {actual!r}, "
                            f"not {expected!r}: fix the connection's domain")
         return True, f"authenticated as {client.settings.username} on domain {actual or '?'}"
+
+
+def fair_use_redis_url() -> str | None:
+    """Return the Redis URL of connection ``nmbrs_fair_use`` (type redis), or None if unset."""
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        conn = BaseHook.get_connection(FAIR_USE_CONN_ID)
+    except AirflowNotFoundException:
+        return None
+    auth = f":{quote(conn.password, safe='')}@" if conn.password else ""
+    return f"redis://{auth}{conn.host or '127.0.0.1'}:{conn.port or 6379}/{conn.schema or 0}"
 
 
 def _base_url(conn, extra: dict) -> str | None:

@@ -25,9 +25,15 @@ def register(subparsers) -> None:
 
 
 def _engine():
-    from payroll_link.warehouse import make_engine, warehouse_url
+    from payroll_link.runtime import warehouse_engine  # the one resolver (Airflow connection)
 
-    return make_engine(warehouse_url())
+    return warehouse_engine()
+
+
+def _in_registry(employer_id: str) -> bool:
+    from payroll_link.runtime import registry
+
+    return any(e.employer_id == employer_id for e in registry().employers)
 
 
 def rows_for(engine, employer_id: str, period: str | None) -> list[dict]:
@@ -57,6 +63,10 @@ def show_ledger(args) -> int:
         print("koppeling: error: the warehouse has no ops.delivery yet; run `koppeling migrate`",
               file=sys.stderr)
         return 1
+    if not rows and not _in_registry(args.employer):
+        print(f"koppeling: error: unknown employer {args.employer!r}: not in the registry and "
+              "no deliveries recorded", file=sys.stderr)
+        return 2
     if args.json:
         json.dump(rows, sys.stdout, default=str, indent=2)
         print()

@@ -119,7 +119,8 @@ def _finish(args, change, summary: dict | None) -> int:
     if args.yes:
         actor = args.actor or cs.default_actor()
         try:
-            from payroll_link.onboarding.changelog import apply_and_record, warehouse_engine
+            from payroll_link.onboarding.changelog import apply_and_record
+            from payroll_link.runtime import warehouse_engine
 
             data["recorded"] = apply_and_record(warehouse_engine(), change, actor, summary)
         except (LifecycleError, ValueError) as err:
@@ -128,8 +129,39 @@ def _finish(args, change, summary: dict | None) -> int:
             return cs.fail(f"the change was not applied: recording it in the warehouse failed "
                            f"({type(err).__name__}: {str(err).splitlines()[0][:200]})")
         data.update(applied=True, actor=actor)
+        try:
+            data["airflow"] = apply_to_airflow(change)
+        except Exception as err:  # noqa: BLE001 - the registry holds; say what Airflow lacks
+            cs.emit(args, data, _text(data))
+            return cs.fail(f"the registry was changed, but Airflow was not updated "
+                           f"({type(err).__name__}: {str(err).splitlines()[0][:200]}); run the "
+                           f"command `{_airflow_fix(change)}`", cs.EXIT_NOT_READY)
     cs.emit(args, data, _text(data))
     return cs.EXIT_OK
+
+
+# What each action does to the DAG in Airflow: pause it (True), unpause it (False), or nothing.
+_PAUSE = {"pause": True, "offboard": True, "resume": False, "realise": False}
+
+
+def apply_to_airflow(change) -> list[str]:
+    """Make Airflow follow the registry change: pause state of the DAG, the account's pool."""
+    from payroll_link.cli import _airflow
+    from payroll_link.registry import dag_id_for
+
+    done = []
+    if change.action == "realise":
+        done += [f"pool {name} ready" for name in _airflow.ensure_pools([change.after])]
+    if change.action in _PAUSE:
+        done.append(_airflow.set_paused(dag_id_for(change.after), _PAUSE[change.action]))
+    return done
+
+
+def _airflow_fix(change) -> str:
+    from payroll_link.registry import dag_id_for
+
+    verb = "pause" if _PAUSE.get(change.action) else "unpause"
+    return f"airflow dags {verb} {dag_id_for(change.after)}"
 
 
 def _text(data: dict) -> str:
@@ -138,6 +170,7 @@ def _text(data: dict) -> str:
              f"{data['status_after']}; {data['dag_effect']}"]
     if data["applied"]:
         rec = data["recorded"]
+        lines.extend(f"airflow: {line}" for line in data.get("airflow", []))
         lines.append(f"applied to {data['registry']}; recorded as change {rec['id']} by "
                      f"{data['actor']} at {rec['at']}")
     else:

@@ -5,6 +5,7 @@ Used by benchmarks, tests and the CLI; the DAG runs the same steps as separate t
 
 from __future__ import annotations
 
+from payroll_link.extraction.failures import describe, error_class
 from payroll_link.extraction.publish import publish_partition
 from payroll_link.extraction.steps import (
     Partition,
@@ -30,6 +31,6 @@ def extract_period(warehouse, source, employer_id: str, company_id: int, period:
         if publish:
             publish_partition(warehouse, xid, batches, results)
     except Exception as err:
-        warehouse.fail(xid, type(err).__name__, str(err).splitlines()[0][:500] if str(err) else "")
+        warehouse.fail(xid, error_class(err), describe(err))
         raise
     return part

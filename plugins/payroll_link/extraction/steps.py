@@ -12,16 +12,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from payroll_link.extraction.failures import ExtractionError, batch_error
 from payroll_link.extraction.pool import map_bounded
 from payroll_link.extraction.sources.base import Fetched, PayrollSource
 from payroll_link.periods import PayrollPeriod
 from payroll_link.staging import check_rows
 
+__all__ = ["ExtractionError", "Partition", "extract_company", "extract_employees",
+           "list_employees", "payroll_has_run"]
+
 log = logging.getLogger(__name__)
-
-
-class ExtractionError(Exception):
-    """An extraction step failed for named employees or calls (ids only, never payload)."""
 
 
 @dataclass(frozen=True)
@@ -113,20 +113,7 @@ def extract_employees(warehouse, source: PayrollSource, part: Partition, employe
     fetched = [item for result in outcome.results if result for item in result]
     counts = land(warehouse, part, fetched)
     elapsed = round(time.monotonic() - started, 3)
-    if outcome.errors:
-        fatal = next((e for e in outcome.errors.values() if source.is_fatal(e)), None)
-        if fatal is not None:  # a missing grant or bad credentials fail every employee alike
-            raise fatal
-        raise ExtractionError(_describe_failures(part, outcome.errors))
+    if outcome.errors:  # classified: fatal ones fail the task at once, transient ones retry
+        raise batch_error(part.employer_id, part.period.label, outcome.errors)
     log.info("batch of %d employees: %d calls in %.2fs", len(employee_ids), len(fetched), elapsed)
     return {"employees": len(employee_ids), "calls": len(fetched), "seconds": elapsed, **counts}
-
-
-def _describe_failures(part: Partition, errors: dict) -> str:
-    kinds = defaultdict(list)
-    for employee_id, err in sorted(errors.items()):
-        kinds[type(err).__name__].append(employee_id)
-    parts = [f"{kind} for employees {ids[:10]}{' …' if len(ids) > 10 else ''}"
-             for kind, ids in sorted(kinds.items())]
-    return (f"{part.employer_id} {part.period.label}: {len(errors)} employees failed: "
-            + "; ".join(parts))

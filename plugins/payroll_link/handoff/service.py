@@ -170,14 +170,17 @@ def _attempt(engine, delivery_id: str, adapter, envelope: Envelope) -> str:
     except DeliveryRejectedError as err:
         _record(engine, delivery_id, "rejected", error=err)
         raise
-    except BaseException as err:  # noqa: BLE001 - recorded (class only unless ours), re-raised
+    except Exception as err:  # noqa: BLE001 - recorded (class only unless ours), re-raised
         _record(engine, delivery_id, "failed", error=err)
-        if isinstance(err, DeliveryError | KeyboardInterrupt | SystemExit):
+        if isinstance(err, DeliveryError):
             raise
         raise DeliveryError(f"{envelope.message_id}: {adapter.name} delivery failed "
                             f"({type(err).__name__})", adapter=adapter.name,
                             employer_id=envelope.employer_id, period=envelope.period,
                             version=envelope.version) from err
+    except BaseException as err:  # task timeout or termination: recorded, raised as it is, so
+        _record(engine, delivery_id, "failed", error=err)  # the task stays retriable
+        raise
     _record(engine, delivery_id, "delivered", receipt_id=receipt.receipt_id)
     return receipt.receipt_id
 

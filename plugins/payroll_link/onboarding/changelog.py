@@ -7,7 +7,6 @@ a failed write leaves no record and a refused record leaves the file untouched.
 from __future__ import annotations
 
 import json
-import os
 
 from sqlalchemy import text
 
@@ -17,19 +16,6 @@ from payroll_link.registry import save_registry
 _INSERT = text(
     "insert into ops.registry_change (employer_id, action, actor, diff, intake_summary) "
     "values (:employer_id, :action, :actor, :diff, cast(:intake as jsonb)) returning id, at")
-
-
-def warehouse_engine():
-    """Return the warehouse engine, migrated (V0010 creates the change table).
-
-    Same rule as the DAGs (``payroll_link.runtime.warehouse``): the ``warehouse`` connection's
-    URL if ``AIRFLOW_CONN_WAREHOUSE`` is set, else the embedded default (``$WAREHOUSE_URL`` …).
-    """
-    from payroll_link.warehouse import make_engine, migrate
-
-    engine = make_engine(os.environ.get("AIRFLOW_CONN_WAREHOUSE") or None)
-    migrate(engine)
-    return engine
 
 
 def apply_and_record(engine, change: Change, actor: str,

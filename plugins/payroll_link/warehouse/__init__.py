@@ -30,7 +30,13 @@ from payroll_link.warehouse.errors import (
     WarehouseConfigError,
     WarehouseError,
 )
-from payroll_link.warehouse.migrate import MIGRATIONS_DIR, discover, migrate
+from payroll_link.warehouse.migrate import (
+    MIGRATIONS_DIR,
+    discover,
+    migrate,
+    pending,
+    require_current,
+)
 from payroll_link.warehouse.store import LINEAGE, Warehouse
 
 __all__ = [
@@ -50,6 +56,8 @@ __all__ = [
     "migrate",
     "new_database_url",
     "normalise_url",
+    "pending",
+    "require_current",
     "scratch_database",
     "warehouse_url",
 ]

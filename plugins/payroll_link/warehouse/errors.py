@@ -30,3 +30,7 @@ class LoadError(WarehouseError):
 
 class ExtractionStateError(WarehouseError):
     """An extraction is unknown or in a state that forbids the operation (publish a failed run)."""
+
+
+class PartitionConflictError(ExtractionStateError):
+    """Another extraction published the partition after this one began: this one never will."""

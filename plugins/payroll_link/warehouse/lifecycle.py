@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from payroll_link.staging import ENTITIES
-from payroll_link.warehouse.errors import ExtractionStateError
+from payroll_link.warehouse.errors import ExtractionStateError, PartitionConflictError
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ def publish(conn: Connection, extraction_id: str) -> str | None:
             f"extraction {extraction_id} of {employer_id} {period} is {row['status']}; only a "
             "running or landed extraction can be published", extraction_id=extraction_id,
             employer_id=employer_id, period=period)
+    _compare_and_set(conn, row, previous)
     conn.execute(text(
         "insert into ops.published_partition (employer_id, period, extraction_id, published_at) "
         "values (:e, :p, :x, now()) on conflict (employer_id, period) do update "
@@ -77,6 +78,20 @@ def publish(conn: Connection, extraction_id: str) -> str | None:
     log.info("published extraction %s for %s %s (superseded %s; %d stale staging rows removed)",
              extraction_id, employer_id, period, previous, deleted)
     return str(previous) if previous else None
+
+
+def _compare_and_set(conn: Connection, row: dict, previous) -> None:
+    """Refuse to publish when another extraction published the partition after this one began."""
+    base = row.get("base_extraction_id")
+    if previous is None or (base is not None and str(base) == str(previous)):
+        return
+    winner = extraction_row(conn, str(previous))
+    raise PartitionConflictError(
+        f"extraction {row['extraction_id']} of {row['employer_id']} {row['period']} is not "
+        f"published: extraction {previous} (Airflow run {winner['airflow_run_id'] or '-'}) "
+        "published this partition after it began; a concurrent run of the same period won",
+        extraction_id=str(row["extraction_id"]), employer_id=row["employer_id"],
+        period=row["period"])
 
 
 def _supersede_others(conn: Connection, keys: dict) -> int:
@@ -104,20 +119,26 @@ def fail(conn: Connection, extraction_id: str, error_class: str, message: str) -
 
 def discard_unpublished(conn: Connection, employer_id: str, period: str,
                         keep: str | None = None) -> int:
-    """Delete staging rows of the partition's unpublished extractions (all but `keep`).
+    """Delete staging rows of the partition's finished, unpublished extractions (all but `keep`).
 
-    Open ones among them (a killed run stays 'running') are marked failed ('Discarded').
+    Open extractions of other runs are left alone: they may be alive (a concurrent run loses at
+    publish) or dead (the reaper, ``warehouse.reaper``, fails them). Open ones of `keep`'s own
+    Airflow run are earlier attempts of a cleared run: they are marked failed ('Discarded').
     """
     lock_partition(conn, employer_id, period)
     keys = {"e": employer_id, "p": period, "k": keep}
     ids = [str(x) for x in conn.execute(text(
-        "select extraction_id from ops.extraction where employer_id = :e and period = :p "
-        "and status <> 'published' and (cast(:k as uuid) is null "
-        "or extraction_id <> cast(:k as uuid))"), keys).scalars()]
+        "select o.extraction_id from ops.extraction o "
+        "left join ops.extraction k on k.extraction_id = cast(:k as uuid) "
+        "where o.employer_id = :e and o.period = :p and o.status <> 'published' "
+        "and o.extraction_id is distinct from k.extraction_id "
+        "and (o.status not in ('running', 'landed') or o.airflow_run_id = k.airflow_run_id)"),
+        keys).scalars()]
     deleted = delete_staging(conn, ids)
     conn.execute(text(
         "update ops.extraction set status = 'failed', error_class = 'Discarded', "
-        "error_message = 'discarded before a re-run of the partition', finished_at = now() "
+        "error_message = 'discarded before a re-run of the same Airflow run', "
+        "finished_at = now() "
         "where extraction_id = any(cast(:ids as uuid[])) and status in ('running', 'landed')"),
         {"ids": ids})
     log.info("discarded %d staging rows of %d unpublished extractions of %s %s", deleted,

@@ -95,6 +95,25 @@ def migrate(engine: Engine, directory: Path = MIGRATIONS_DIR) -> list[str]:
     return applied
 
 
+def pending(engine: Engine, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Return the file names of migrations not yet applied (all of them on an empty database)."""
+    migrations = discover(directory)
+    with engine.connect() as conn:
+        exists = conn.execute(text("select to_regclass('ops.schema_migrations')")).scalar()
+        done = _applied(conn) if exists else {}
+    _verify(done, migrations)
+    return [m.file_name for m in migrations if m.version not in done]
+
+
+def require_current(engine: Engine, directory: Path = MIGRATIONS_DIR) -> None:
+    """Raise MigrationError naming the pending migrations, if any (a deploy step was missed)."""
+    missing = pending(engine, directory)
+    if missing:
+        listed = ", ".join(missing)
+        raise MigrationError(f"the warehouse lacks {len(missing)} migration(s) ({listed}); run "
+                             "`koppeling migrate` (a deploy step: airflow-init, the demo)")
+
+
 def _lock(conn: Connection) -> None:
     conn.execute(text("select pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
 

@@ -52,12 +52,18 @@ class Warehouse:
 
     def begin_extraction(self, employer_id: str, period: str, period_start: dt.date,
                          period_end: dt.date, airflow_run_id: str | None = None) -> str:
-        """Register a new extraction of (employer, period) as 'running'; return its id."""
+        """Register a new extraction of (employer, period) as 'running'; return its id.
+
+        It remembers the partition's published extraction at this moment: publish is a
+        compare-and-set on it (see ``lifecycle.publish``).
+        """
         extraction_id = str(uuid.uuid4())
         with self.engine.begin() as conn:
             conn.execute(text(
                 "insert into ops.extraction (extraction_id, employer_id, period, period_start, "
-                "period_end, airflow_run_id) values (:x, :e, :p, :s, :t, :r)"),
+                "period_end, airflow_run_id, base_extraction_id) values (:x, :e, :p, :s, :t, :r, "
+                "(select extraction_id from ops.published_partition "
+                "where employer_id = :e and period = :p))"),
                 {"x": extraction_id, "e": employer_id, "p": period, "s": period_start,
                  "t": period_end, "r": airflow_run_id})
         log.info("extraction %s begun for %s %s", extraction_id, employer_id, period)

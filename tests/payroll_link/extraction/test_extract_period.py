@@ -50,11 +50,12 @@ def test_failure_after_landing_half_the_employees_keeps_the_previous_state(
     before = published(warehouse, first.employer_id, "2026-09")
     nmbrs_sim.state.knobs.faults.append(FaultRule(kind="soap_fault", code=2003, nth=12,
                                                   times=1, operation="PersonalInfo_GetCurrent"))
-    with pytest.raises(ExtractionError, match=r"1 employees failed: NmbrsRequestError"):
+    with pytest.raises(ExtractionError, match=r"1 employees failed \(fatal, not retried\): "
+                       r"NmbrsRequestError 2003 on EmployeeService.PersonalInfo_GetCurrent"):
         extract_period(2001, BAKKERIJ, "monthly", 2026, 9, batch_size=5, concurrency=1)
     assert published(warehouse, first.employer_id, "2026-09") == before
     failed = warehouse.extraction(warehouse.latest_extraction(first.employer_id, "2026-09"))
-    assert failed["status"] == "failed" and failed["error_class"] == "ExtractionError"
+    assert failed["status"] == "failed" and failed["error_class"] == "NmbrsRequestError"
 
 
 def test_snapshot_calls_are_marked_in_staging(extract_period, warehouse_engine):
@@ -80,11 +81,11 @@ def test_employees_of_the_period_include_leavers_of_that_period(extract_period, 
 
 def test_a_call_missing_from_the_template_fails_the_batch_naming_the_grant(
         extract_period, warehouse, employer_id):
-    from nmbrs.client import NmbrsAuthError
+    from payroll_link.extraction.failures import EmployeeBatchError
 
-    with pytest.raises(NmbrsAuthError, match="SVW_GetCurrent") as err:
+    with pytest.raises(EmployeeBatchError, match="SVW_GetCurrent") as err:
         extract_period(2001, "beperkt@bakkerijvandenberg.nl", "monthly", 2026, 10)
-    assert err.value.code == 1002
+    assert (err.value.code, err.value.fatal) == (1002, True)
     failed = warehouse.extraction(warehouse.latest_extraction(employer_id, "2026-10"))
     assert failed["status"] == "failed" and failed["error_class"] == "NmbrsAuthError"
     assert warehouse.published_extraction(employer_id, "2026-10") is None
@@ -112,6 +113,8 @@ def test_status_command_lists_the_periods_extractions(extract_period, warehouse_
     part = extract_period(2001, BAKKERIJ, "monthly", 2026, 10)
     monkeypatch.setenv("WAREHOUSE_URL", warehouse_db_url)
     assert main(["status", "--employer", part.employer_id, "--json"]) == 0
-    (row,) = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)
+    assert (data["shown"], data["total"]) == (1, 1)
+    (row,) = data["rows"]
     assert (row["period"], row["status"], row["published"]) == ("2026-10", "published", True)
     assert row["employees"] > 0 and row["quality_errors"] is None

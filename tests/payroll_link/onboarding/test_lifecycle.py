@@ -10,6 +10,9 @@ from sqlalchemy import create_engine, text
 from payroll_link.cli import main
 from payroll_link.registry import dag_id_for, load_registry
 
+# Applied changes reach Airflow (pause state, pools): every test has a metadata database.
+pytestmark = pytest.mark.usefixtures("airflow_db")
+
 VAN_GILS = ["--employer-id", "bouwbedrijf_van_gils", "--asr-reference", "ASR-WG-100006",
             "--company-name", "Bouwbedrijf Van Gils B.V.", "--company-id", "2101",
             "--debtor-id", "1101", "--account-mode", "per_debtor", "--conn-id", "nmbrs_van_gils",

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from payroll_link.staging import ENTITIES
-from payroll_link.warehouse import ExtractionStateError, lifecycle
+from payroll_link.warehouse import ExtractionStateError, lifecycle, reaper
 from tests.payroll_link.warehouse.synthetic import dataset
 
 pytestmark = pytest.mark.postgres
@@ -75,7 +75,12 @@ def test_failed_run_leaves_published_state_and_rerun_replaces_it(
 
     b2 = warehouse.begin_extraction(employer_id, PERIOD, START, END, "manual__b2")
     assert warehouse.discard_unpublished(employer_id, PERIOD, keep=b2) > 0
-    assert _staging_count(warehouse_engine, b) == _staging_count(warehouse_engine, killed) == 0
+    assert _staging_count(warehouse_engine, b) == 0
+    # The killed run is another run's: the reaper fails it (its run is gone), not this re-run.
+    assert warehouse.extraction(killed)["status"] == "running"
+    reaped = reaper.reap(warehouse_engine, lambda row: str(row["extraction_id"]) != killed)
+    assert [str(row["extraction_id"]) for row in reaped] == [killed]
+    assert _staging_count(warehouse_engine, killed) == 0
     assert warehouse.extraction(killed)["status"] == "failed"
     for entity, rows in second.items():
         warehouse.load_staging(entity, b2, employer_id, PERIOD, rows)
