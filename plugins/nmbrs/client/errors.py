@@ -63,6 +63,11 @@ def translate(err: Exception, **context) -> NmbrsError:
     """Map any exception raised by zeep/requests during a call onto the client's error model."""
     if isinstance(err, NmbrsError):
         return err
+    if isinstance(err, (zeep_exc.DTDForbidden, zeep_exc.EntitiesForbidden,
+                        zeep_exc.ExternalReferenceForbidden)):
+        # An XXE probe or a hostile proxy, whatever the HTTP status (a fault at 500 included):
+        # the parser refused to expand it; fatal, never retried, no payload in the text.
+        return NmbrsResponseError("the answer declares a DOCTYPE (entities); refused", **context)
     if isinstance(err, zeep_exc.Fault):
         if err.code is None:  # an error page (IIS/proxy) rather than a SOAP fault: HTTP 5xx
             return NmbrsTransientError("Nmbrs answered an HTTP error page, not SOAP", **context)

@@ -121,3 +121,19 @@ def test_background_report_error_status_is_a_request_error(make_client, nmbrs_si
     run = client.company.run_get_list(2001, 2026)[0]
     with pytest.raises(NmbrsRequestError, match="status 'error'"):
         fetch_wage_codes(client, 2001, run["ID"], 2026)
+
+
+
+def test_an_xxe_probe_is_refused_as_a_response_error_never_retried_or_expanded(
+        make_client, nmbrs_sim, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("xxe-canary-not-to-be-read")
+    # HTTP 500 with a SOAP fault whose faultstring is an external entity reading `secret`.
+    inject(nmbrs_sim, kind="xxe", operation="Company_GetCurrentPeriod", text=str(secret),
+           probability=1.0)
+    client = make_client(BAKKERIJ)
+    with pytest.raises(NmbrsResponseError) as err:
+        client.company.company_get_current_period(2001)
+    assert err.value.operation == "CompanyService.Company_GetCurrentPeriod"
+    assert "DOCTYPE" in str(err.value) and "xxe-canary" not in str(err.value)
+    assert client.retries == 0 and nmbrs_sim.state.stats.calls["Company_GetCurrentPeriod"] == 1
