@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from sqlalchemy.exc import SQLAlchemyError
 
 from payroll_link.registry import RegistryError
+from payroll_link.warehouse.errors import MigrationError
 
 URL_PREFIX = "/koppeling"
 
@@ -50,6 +51,15 @@ async def _warehouse_down(request: Request, exc: SQLAlchemyError):
 
     # Only the class: a driver's message may carry the connection URL.
     return HTMLResponse(render.unavailable_page("The warehouse", type(exc).__name__), 503)
+
+
+@app.exception_handler(MigrationError)
+async def _warehouse_not_migrated(request: Request, exc: MigrationError):
+    from payroll_link.overview import render
+
+    # runtime.warehouse() refuses a schema that lacks a migration (a deploy step was missed);
+    # the message names migration files only.
+    return HTMLResponse(render.unavailable_page("The warehouse", f"MigrationError: {exc}"), 503)
 
 
 @app.exception_handler(RegistryError)

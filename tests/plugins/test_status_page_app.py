@@ -13,6 +13,7 @@ from payroll_link.registry import RegistryResult
 from payroll_link.warehouse import Warehouse
 
 pytestmark = [pytest.mark.postgres, pytest.mark.simulator, pytest.mark.airflow]
+RESOLVED_WAREHOUSE = runtime.warehouse  # the real resolver (the client fixture replaces it)
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +78,30 @@ def test_detail_view_and_quality_page_are_served(client, auth_manager, history):
     run, _ = history
     bearer = {"Authorization": f"Bearer {token(auth_manager)}"}
     detail = client.get(f"/koppeling/employer/{run.bakkerij.employer_id}", headers=bearer)
-    assert detail.status_code == 200 and run.deliveries[0]["receipt_id"] in detail.text
+    assert detail.status_code == 200 and run.deliveries[-1]["receipt_id"] in detail.text
+    assert "baseline kept, before first exchange date" in detail.text  # 2026-09, not sent
     quality_run = run.quality[1]["quality_run_id"]
     page = client.get(f"/koppeling/quality/{quality_run}/", headers=bearer)
     assert page.status_code == 200 and "Data quality / Datakwaliteit" in page.text
     gx = client.get(f"/koppeling/quality/{quality_run}/gx/index.html", headers=bearer)
     assert gx.status_code == 200 and "Expectation" in gx.text
+
+
+def test_unmigrated_warehouse_gives_503_naming_the_missing_migrations(
+        client, auth_manager, empty_database_url, monkeypatch):
+    from payroll_link.warehouse import make_engine
+
+    engine = make_engine(empty_database_url)
+    monkeypatch.setattr(runtime, "warehouse_engine", lambda: engine)
+    monkeypatch.setattr(runtime, "warehouse", RESOLVED_WAREHOUSE)
+    RESOLVED_WAREHOUSE.cache_clear()
+    try:
+        answer = client.get("/koppeling/", cookies={"_token": token(auth_manager)})
+    finally:
+        RESOLVED_WAREHOUSE.cache_clear()
+        engine.dispose()
+    assert answer.status_code == 503 and "MigrationError" in answer.text
+    assert "V0600__handoff_baseline.sql" in answer.text and "koppeling migrate" in answer.text
 
 
 @pytest.mark.parametrize("path", ["../../../../etc/passwd", "%2e%2e/%2e%2e/%2e%2e/etc/passwd"])

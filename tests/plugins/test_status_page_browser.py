@@ -171,6 +171,7 @@ def test_browser_logs_in_and_reads_page_and_detail_view(api_server, browser, his
     assert browser.url() == f"{api_server}/koppeling/employer/{run.bakkerij.employer_id}"
     assert all(d["receipt_id"] in detail for d in run.deliveries)
     assert "2026-11\tfailed" in detail and "2026-09" in detail
+    assert "baseline kept, before first exchange date 2026-10-01: not sent" in detail
     values = personal_values(warehouse_engine, run.extraction_ids)
     assert leaks(html, values) == [] and leaks(detail, values) == []
 

@@ -2,6 +2,10 @@
 
 Pure apart from the queries it is handed a connection for: ``employer_rows`` for the page (one
 row per employer), ``period_rows`` for an employer's detail view (one row per period).
+
+A period before the employer's first exchange date is kept as baseline (``ops.handoff_baseline``,
+see ``payroll_link.handoff.golive``), not delivered: the rows carry it as ``baseline`` so the
+page says so instead of showing the period as undelivered.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class EmployerRow:
     quality: dict | None
     next_period: PayrollPeriod | None
     failures: list[Failure] = field(default_factory=list)
+    baseline: dict | None = None  # the latest period kept as baseline (not delivered)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class PeriodRow:
     quality: dict | None
     deliveries: list[dict]
     failures: list[Failure]
+    baseline: dict | None = None  # kept before the first exchange date, not delivered
 
 
 def today_in_amsterdam(now: dt.datetime | None = None) -> dt.date:
@@ -74,13 +80,16 @@ def soap_days_left(source: str, today: dt.date) -> int | None:
     return (SOAP_END - today).days if source == "soap" else None
 
 
-def next_period(employer: Employer, last_delivered: dict | None) -> PayrollPeriod | None:
-    """Return the period due next: after the last delivered one, else the catch-up start's."""
+def next_period(employer: Employer, last_delivered: dict | None,
+                baseline: dict | None = None) -> PayrollPeriod | None:
+    """Return the period due next: after the last delivered or baseline one, else the catch-up
+    start's."""
     if employer.status not in ACTIVE:
         return None
+    done = [row["period_end"] for row in (last_delivered, baseline) if row]
     try:
-        if last_delivered:
-            return period_containing(employer.frequency, last_delivered["period_end"]).next()
+        if done:
+            return period_containing(employer.frequency, max(done)).next()
         if employer.catchup_start:
             return period_containing(employer.frequency, employer.catchup_start)
     except PeriodError:  # e.g. the four-weekly table does not reach that far yet
@@ -94,6 +103,7 @@ def employer_rows(conn: Connection, employers: Iterable[Employer],
     employers = list(employers)
     ids = [e.employer_id for e in employers]
     delivered = queries.last_delivered(conn, ids)
+    baselines = _latest_per_employer(queries.baselines(conn, ids))
     runs = queries.quality_runs(conn, ids)
     failures = open_failures(queries.extractions(conn, ids), runs,
                              queries.delivery_attempts(conn, ids))
@@ -101,15 +111,24 @@ def employer_rows(conn: Connection, employers: Iterable[Employer],
     for run in sorted(runs, key=lambda r: r["started_at"]):
         latest_run[run["employer_id"]] = run
     return [_employer_row(e, today, delivered.get(e.employer_id),
-                          latest_run.get(e.employer_id), failures.get(e.employer_id, []))
+                          latest_run.get(e.employer_id), failures.get(e.employer_id, []),
+                          baselines.get(e.employer_id))
             for e in employers]
 
 
+def _latest_per_employer(rows: list[dict]) -> dict[str, dict]:
+    latest: dict[str, dict] = {}
+    for row in sorted(rows, key=lambda r: (r["period_start"], r["created_at"])):
+        latest[row["employer_id"]] = row
+    return latest
+
+
 def _employer_row(employer: Employer, today: dt.date, delivered: dict | None,
-                  quality: dict | None, failures: list[Failure]) -> EmployerRow:
+                  quality: dict | None, failures: list[Failure],
+                  baseline: dict | None = None) -> EmployerRow:
     source = source_of(employer)
     return EmployerRow(employer, source, soap_days_left(source, today), delivered, quality,
-                       next_period(employer, delivered), failures)
+                       next_period(employer, delivered, baseline), failures, baseline)
 
 
 def open_failures(extractions: list[dict], runs: list[dict],
@@ -143,14 +162,17 @@ def period_rows(conn: Connection, employer: Employer) -> list[PeriodRow]:
     attempts = queries.delivery_attempts(conn, ids)
     failures = open_failures(list(extractions.values()), list(runs.values()), attempts)
     history = _with_in_force(ledger.history(conn, employer.employer_id))
-    starts = {r["period"]: r["period_start"] for r in [*extractions.values(), *attempts]}
+    baselines = {r["period"]: r for r in queries.baselines(conn, ids)}
+    starts = {r["period"]: r["period_start"]
+              for r in [*extractions.values(), *attempts, *baselines.values()]}
     labels = sorted(set(starts) | set(runs), key=lambda p: (starts.get(p) or dt.date.min, p),
                     reverse=True)
     by_period = defaultdict(list)
     for failure in failures.get(employer.employer_id, []):
         by_period[failure.period].append(failure)
     return [PeriodRow(label, starts.get(label), extractions.get(label), runs.get(label),
-                      [d for d in history if d["period"] == label], by_period[label])
+                      [d for d in history if d["period"] == label], by_period[label],
+                      baselines.get(label))
             for label in labels]
 
 

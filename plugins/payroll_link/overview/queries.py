@@ -1,4 +1,4 @@
-"""Warehouse reads for the overview: deliveries, quality runs and open failures (ops schema only).
+"""Warehouse reads for the overview: deliveries, baselines, quality runs, open failures (ops only).
 
 Nothing here reads staging or published data: the columns are ids, labels, statuses, counts,
 receipts and error classes/messages (which the pipeline keeps free of personal data).
@@ -46,6 +46,15 @@ where status <> 'abandoned' and employer_id = any(:ids)
 order by employer_id, period, version desc
 """
 
+_BASELINES = """
+select distinct on (employer_id, period) employer_id, period, period_start, period_end, action,
+       first_exchange_date, stands, created_at,
+       count(*) over (partition by employer_id, period) as builds
+from ops.handoff_baseline
+where employer_id = any(:ids)
+order by employer_id, period, created_at desc
+"""
+
 
 def _rows(conn: Connection, sql: str, ids: list[str]) -> list[dict]:
     return [dict(row) for row in conn.execute(text(sql), {"ids": list(ids)}).mappings()]
@@ -69,6 +78,15 @@ def extractions(conn: Connection, ids: list[str]) -> list[dict]:
 def delivery_attempts(conn: Connection, ids: list[str]) -> list[dict]:
     """Return the latest (not abandoned) delivery version of every (employer, period)."""
     return _rows(conn, _DELIVERY_ATTEMPTS, ids)
+
+
+def baselines(conn: Connection, ids: list[str]) -> list[dict]:
+    """Return the latest kept baseline of every (employer, period) before its first exchange date.
+
+    Counts and the reason only (the message body stays in the table); ``builds`` is how many
+    differing builds of the period were kept.
+    """
+    return _rows(conn, _BASELINES, ids)
 
 
 def quality_page(conn: Connection, quality_run_id: str) -> str | None:

@@ -42,12 +42,23 @@ def _source(row: EmployerRow) -> str:
 
 
 def _delivered(row: EmployerRow) -> str:
-    last = row.last_delivered
+    last, kept = row.last_delivered, row.baseline
+    if kept and (not last or kept["period_start"] > last["period_start"]):
+        shown = (f"<br><span class='warn small'>{escape(kept['period'])}: baseline kept, "
+                 f"{escape(_reason(kept))}</span><br><span class='muted small'>first exchange "
+                 f"{kept['first_exchange_date'].isoformat()}, not sent</span>")
+    else:
+        shown = ""
     if not last:
-        return "<span class='muted'>nothing yet</span>"
+        return f"<span class='muted'>nothing yet</span>{shown}"
     return (f"{escape(last['period'])} v{int(last['version'])}<br><span class='small'>receipt "
             f"{escape(last['receipt_id'] or '-')}</span><br>"
-            f"<span class='muted small'>{_when(last['delivered_at'])}</span>")
+            f"<span class='muted small'>{_when(last['delivered_at'])}</span>{shown}")
+
+
+def _reason(baseline: dict) -> str:
+    """The baseline's reason without the word baseline, e.g. ``before first exchange date``."""
+    return str(baseline["action"]).removeprefix("baseline, ")
 
 
 def quality_link(base: str, run: dict | None) -> str:
@@ -117,12 +128,27 @@ def _delivery(row: dict) -> str:
             f"{_when(row['delivered_at'] or row['last_attempt_at'])}</span>")
 
 
+def _baseline(row: dict | None) -> str:
+    if not row:
+        return ""
+    builds = int(row["builds"] or 1)
+    kept = f", {builds} builds kept" if builds > 1 else ""
+    return (f"<span class='warn'>baseline kept, {escape(_reason(row))}</span> <span "
+            f"class='small'>{row['first_exchange_date'].isoformat()}: not sent, "
+            f"{int(row['stands'])} stands{kept}, {_when(row['created_at'])}</span>")
+
+
+def _ledger(period: PeriodRow) -> str:
+    cells = [_baseline(period.baseline), *(_delivery(d) for d in period.deliveries)]
+    return "<br>".join(cell for cell in cells if cell) or "-"
+
+
 def employer_page(base: str, row: EmployerRow, periods: list[PeriodRow]) -> str:
     """Return an employer's detail view: its facts and one row per period (the ledger)."""
     body = "".join(
         f"<tr class='{'fail' if p.failures else ''}'><td>{escape(p.period)}</td>"
         f"<td>{_extraction(p.extraction)}</td><td>{quality_link(base, p.quality)}</td>"
-        f"<td>{'<br>'.join(_delivery(d) for d in p.deliveries) or '-'}</td>"
+        f"<td>{_ledger(p)}</td>"
         f"<td>{_failures(p.failures)}</td></tr>" for p in periods)
     emp = row.employer
     return _page(f"Salariskoppeling - {emp.employer_id}", (
@@ -131,7 +157,8 @@ def employer_page(base: str, row: EmployerRow, periods: list[PeriodRow]) -> str:
         "<th>employer</th><th>state</th><th>source</th><th>last delivered</th>"
         "<th>quality (latest run)</th><th>next period due</th><th>open failures</th></tr>"
         f"<tr>{_employer_cells(base, row)}</tr></table><h2>Periods</h2>"
-        "<p class='muted small'>* = the version a.s.r. holds in force</p><table><tr>"
+        "<p class='muted small'>* = the version a.s.r. holds in force; a baseline is a period "
+        "before the first exchange date, checked and kept, never sent</p><table><tr>"
         "<th>period</th><th>extraction</th><th>quality</th><th>deliveries (ledger)</th>"
         f"<th>open failures</th></tr>{body}</table>"))
 

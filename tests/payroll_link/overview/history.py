@@ -1,8 +1,10 @@
 """A real exchange history for the overview tests: simulator → warehouse → gate → a.s.r. receiver.
 
-Bakkerij Van den Berg (company 2001) gets 2026-09 and 2026-10 extracted, checked and delivered,
-and a failed extraction of 2026-11; Transportbedrijf Hoekstra (2005, the dirty company) gets
-2026-10 extracted and stopped by the quality gate.
+Both employers go live on 2026-10-01 (``first_exchange_date``) with a backfill from 2026-09-01.
+Bakkerij Van den Berg (company 2001) gets 2026-09 extracted, checked and kept as baseline (before
+the first exchange date: not sent, no ledger row), 2026-10 extracted, checked and delivered (its
+first delivered period), and a failed extraction of 2026-11; Transportbedrijf Hoekstra (2005, the
+dirty company) gets 2026-10 extracted and stopped by the quality gate.
 """
 
 from __future__ import annotations
@@ -36,12 +38,13 @@ AUTH_ERROR = ("NmbrsAuthError", "extract_company: Nmbrs 1002 on Company_GetCurre
 
 @dataclass
 class History:
-    """What the history run produced: employers, their extraction ids and deliveries."""
+    """What the history run produced: employers, extraction ids, baselines and deliveries."""
 
     bakkerij: Employer
     hoekstra: Employer
     extraction_ids: list[str] = field(default_factory=list)
-    deliveries: list[dict] = field(default_factory=list)
+    baselines: list[dict] = field(default_factory=list)  # kept before go-live, not sent
+    deliveries: list[dict] = field(default_factory=list)  # sent to a.s.r., with a receipt
     quality: list[dict] = field(default_factory=list)
 
 
@@ -72,8 +75,10 @@ def run_history(sim, engine, receiver, docs_root: Path) -> History:
         period, xid = _extract(sim, engine, history.bakkerij, BAKKERIJ_USER, number, clock)
         history.extraction_ids.append(xid)
         history.quality.append(validate_period(engine, history.bakkerij, xid, period, docs_root))
-        history.deliveries.append(deliver_period(engine, history.bakkerij, xid, period, adapter,
-                                                 config=config))
+        result = deliver_period(engine, history.bakkerij, xid, period, adapter, config=config)
+        expected = "baseline" if period.start < history.bakkerij.first_exchange_date else "sent"
+        assert result["action"] == expected, (period.label, result)
+        (history.baselines if expected == "baseline" else history.deliveries).append(result)
     period, xid = _extract(sim, engine, history.hoekstra, HOEKSTRA_USER, 10,
                            dt.date(2026, 11, 15))
     history.extraction_ids.append(xid)

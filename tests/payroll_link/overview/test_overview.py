@@ -103,13 +103,36 @@ def test_detail_view_lists_the_periods_with_the_ledger(history, warehouse_engine
         row = model.employer_rows(conn, [run.bakkerij], TODAY)[0]
     assert [p.period for p in periods] == ["2026-11", "2026-10", "2026-09"]
     text = Text(render.employer_page("/koppeling", row, periods)).text
-    first, second = run.deliveries
-    assert f"* v1 delivered receipt {second['receipt_id']}, {second['stands']} stands" in text
-    assert f"* v1 delivered receipt {first['receipt_id']}, {first['stands']} stands" in text
-    for delivery in (first, second):
-        for kind, count in delivery["mutations"].items():
-            assert f"{kind} {count}" in text
+    [kept], [delivered] = run.baselines, run.deliveries
+    assert delivered["receipt_id"] and delivered["version"] == 1
+    assert f"* v1 delivered receipt {delivered['receipt_id']}, {delivered['stands']} stands" in text
+    for kind, count in delivered["mutations"].items():
+        assert f"{kind} {count}" in text
+    assert delivered["mutations"].get("exchange_start") == delivered["stands"]  # first delivered
+    by_label = {p.period: p for p in periods}
+    assert by_label["2026-09"].deliveries == [] and by_label["2026-10"].baseline is None
+    assert "2026-09 | published, " in text
+    assert ("baseline kept, before first exchange date 2026-10-01: not sent, "
+            f"{kept['stands']} stands") in text
     assert "2026-11 | failed | " in text and "| 2026-11 extraction: NmbrsAuthError" in text
+
+
+def test_baseline_period_is_shown_on_the_row_while_nothing_is_delivered(history,
+                                                                        warehouse_engine):
+    run, _ = history
+    with warehouse_engine.connect() as conn:
+        [row] = model.employer_rows(conn, [run.bakkerij], TODAY)
+    assert (row.baseline["period"], row.baseline["stands"]) == \
+        ("2026-09", run.baselines[0]["stands"])
+    assert "baseline kept" not in Text(render.overview_page("/koppeling", [row], TODAY)).text
+    # Before 2026-10 was delivered, the row showed the baseline and 2026-10 as due.
+    waiting = model.EmployerRow(row.employer, row.source, row.soap_days_left, None, row.quality,
+                                model.next_period(row.employer, None, row.baseline), [],
+                                row.baseline)
+    text = Text(render.overview_page("/koppeling", [waiting], TODAY)).text
+    assert ("nothing yet | 2026-09: baseline kept, before first exchange date | "
+            "first exchange 2026-10-01, not sent") in text
+    assert waiting.next_period.label == "2026-10"
 
 
 def test_names_and_messages_are_escaped(history, warehouse_engine):
