@@ -46,7 +46,8 @@ def run(args) -> int:
 
 def finish(args, change, comparison) -> int:
     """Print the comparison and the registry diff; apply when allowed and asked."""
-    from payroll_link.onboarding.changelog import apply_and_record, warehouse_engine
+    from payroll_link.onboarding.changelog import apply_and_record
+    from payroll_link.runtime import warehouse_engine  # the one resolver (Airflow connection)
 
     data = {**change.to_dict(), "comparison": comparison.to_dict(), "applied": False}
     allowed = comparison.agree or args.accept_differences
