@@ -82,9 +82,20 @@ class NmbrsRestHook(BaseHook):
     def get_conn(self) -> NmbrsRestClient:
         """Return the (cached) client for this connection."""
         if self._client is None:
-            self._client = NmbrsRestClient(self.get_settings(), self.get_tokens(),
-                                           limiter=self._limiter)
+            settings = self.get_settings()
+            self._client = NmbrsRestClient(settings, self.get_tokens(),
+                                           limiter=self._limiter or self.fair_use_bucket(settings))
         return self._client
+
+    def fair_use_bucket(self, settings: NmbrsRestSettings):
+        """Return the account's fair-use budget shared by every process and worker: the same
+        token bucket as SOAP's (Redis of connection `nmbrs_fair_use`, else this machine's locked
+        file), under the REST account's own key."""
+        from nmbrs.client.fairuse import bucket_for
+        from nmbrs.hooks.nmbrs import fair_use_redis_url
+
+        return bucket_for(f"rest:{settings.account}", fair_use_redis_url(),
+                          rate=settings.calls_per_second)
 
     def test_connection(self) -> tuple[bool, str]:
         """List the consented debtors once; never raises."""
