@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -47,10 +48,13 @@ def dump(url: str, *options: str) -> str:
     from sqlalchemy.engine import make_url
 
     target = make_url(url)
-    return subprocess.run(
+    text = subprocess.run(
         ["pg_dump", "--data-only", "-h", target.host or "127.0.0.1", "-p",
          str(target.port or 5432), "-U", target.username or "postgres", *options,
          target.database], capture_output=True, text=True, check=True).stdout
+    # bytea columns (stored messages, baselines) dump as hex: search their bytes as well.
+    return text + "\n".join(bytes.fromhex(h).decode("utf-8", "replace")
+                            for h in re.findall(r"\\\\x((?:[0-9a-f]{2})+)", text))
 
 
 def hits(text: str, found: dict[str, str]) -> list[str]:

@@ -133,6 +133,20 @@ _DEFINITIONS = (
 )
 
 ENTITIES: dict[str, Entity] = {entity.name: entity for entity in _DEFINITIONS}
+# Canonical columns a source does not carry by design, per source and entity (the published
+# Nmbrs REST schemas have no counterpart; see the README's known gaps). The source leaves them
+# None and records them as "missing" drift; the quality gate does not hold them against an
+# extraction from that source (checks_drift.fields_answered).
+NOT_CARRIED: dict[str, dict[str, tuple[str, ...]]] = {
+    "rest": {
+        "employee": ("display_name",),
+        "personal_info": ("nationality_code",),
+        "bank_account": ("bic",),
+        "contract": ("employment_type", "employment_sequence_tax_id", "phase_classification"),
+        "svw": ("svw_id", "risk_group", "sector"),
+        "partner": ("first_name", "initials", "gender", "birth_date", "start_date"),
+    },
+}
 _WAGE_COMPONENT_KINDS = ("fixed", "var")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from payroll_link.demo import airflow_env, demo_message_key, demo_periods, run_dag
-from payroll_link.handoff import sealing
+from payroll_link.handoff import golive, sealing
 from payroll_link.registry import load_registry
 from tests.personal_data_scan import needles, scan
 
@@ -41,11 +41,17 @@ def test_personal_data_and_secrets_only_where_the_policy_allows(
     env = airflow_env(nmbrs_sim.url, warehouse_db_url, registry, home,
                       receiver_endpoint=asr_receiver.endpoint)
     env["KOPPELING_DOCS_DIR"] = str(tmp_path / "docs")
-    for period in demo_periods(employer, nmbrs_sim.state.clock):
+    periods = demo_periods(employer, nmbrs_sim.state.clock)
+    for period in periods:
         ok, _ = run_dag(env, warehouse, employer, period)
         log = home / "logs" / f"demo_payroll_{EMPLOYER}_{period.label}.log"
         assert ok, log.read_text()[-3000:]
-    assert asr_receiver.state.store.stats["accepted"] == 2
+    # Go-live (docs/pension-numbers.md): the earlier period starts before the employer's
+    # first_exchange_date, so it is built and kept as baseline (ops.handoff_baseline), not sent;
+    # the later one is delivered. Both kinds of stored message are searched below.
+    with warehouse.engine.connect() as conn:
+        assert [row["period"] for row in golive.baselines(conn, EMPLOYER)] == [periods[0].label]
+    assert asr_receiver.state.store.stats["accepted"] == 1
     found = needles(sim_world, [COMPANY], sealing.env_password() or demo_message_key(home))
     result = scan(home, tmp_path / "docs", warehouse_db_url, found)
     assert any(w.startswith("BSN of") for w in result["allowed"]), "search finds raw/staging"

@@ -20,6 +20,7 @@ import uuid
 
 from sqlalchemy import text
 
+from payroll_link.handoff import sealing
 from payroll_link.handoff.message import encode
 
 BASELINE_ACTION = "baseline, before first exchange date"
@@ -35,8 +36,13 @@ def phase(employer, period) -> str:
 
 
 def keep_baseline(engine, employer, period, extraction_id: str, message: dict) -> dict:
-    """Store the built message as the period's baseline (once per content); return the result."""
+    """Store the built message as the period's baseline (once per content); return the result.
+
+    The body holds BSNs, addresses and salaries like a delivered message, so it is stored sealed
+    with the same key (``koppeling_message_key``; docs/personal-data.md): no key, no row.
+    """
     digest = message["employer"]["content_hash"]
+    body = sealing.seal(encode(message))  # before any write
     with engine.begin() as conn:
         conn.execute(text(
             "insert into ops.handoff_baseline (baseline_id, employer_id, period, period_start, "
@@ -46,7 +52,7 @@ def keep_baseline(engine, employer, period, extraction_id: str, message: dict) -
             {"i": str(uuid.uuid4()), "e": employer.employer_id, "p": period.label,
              "s": period.start, "t": period.end, "x": extraction_id, "a": BASELINE_ACTION,
              "f": employer.first_exchange_date, "c": digest, "sc": message["schema"],
-             "n": len(message["stands"]), "b": encode(message)})
+             "n": len(message["stands"]), "b": body})
     return {"action": BASELINE, "reason": BASELINE_ACTION, "employer_id": employer.employer_id,
             "period": period.label, "version": None, "replaces_version": None,
             "receipt_id": None, "stands": len(message["stands"]),
