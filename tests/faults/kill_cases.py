@@ -23,7 +23,10 @@ from payroll_link.runtime import REPO
 from tests.faults.asr_cases import _exactly_one, employer_for
 from tests.faults.harness import Outcome, guarded, new_employer
 
-CONCURRENT_OK = {"ExtractionStateError", "ExtractionSupersededError", "PartitionBusyError"}
+# The loser's classified refusals; PartitionConflictError: another run published the partition
+# first (publish is a compare-and-set, docs/running-under-the-scheduler.md).
+CONCURRENT_OK = {"ExtractionStateError", "ExtractionSupersededError", "PartitionBusyError",
+                 "PartitionConflictError"}
 
 
 def child(rig, employer_id: str, kill: str, receiver: bool = False) -> subprocess.Popen:

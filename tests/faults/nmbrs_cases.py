@@ -112,7 +112,10 @@ def _judge(rig, employer_id, call, error, expected, lines) -> tuple[str, list[st
     if error is None:
         got = "retried-success"
     else:
-        got = f"failed {type(error).__name__}"
+        # The class the failure is classified as (recorded in ops.extraction): a per-employee
+        # batch fails as one EmployeeBatchError classified by its worst failure (by design,
+        # docs/running-under-the-scheduler.md), which it wraps.
+        got = f"failed {getattr(error, 'error_class', None) or type(error).__name__}"
         problems += _classified(rig, row, call, error, expected)
     if got != expected:
         problems.insert(0, f"expected {expected}")

@@ -70,7 +70,10 @@ def describe(err: BaseException) -> str:
 
 def batch_error(employer_id: str, period: str, errors: dict[int, Exception]
                 ) -> EmployeeBatchError:
-    """Classify the failures of one employee batch (employee id -> error) as one error."""
+    """Classify the failures of one employee batch (employee id -> error) as one error.
+
+    The worst failure is the error's ``__cause__``: the batch error wraps the client's error.
+    """
     fatal = sorted((eid for eid, err in errors.items() if is_fatal(err)))
     worst = errors[fatal[0]] if fatal else errors[min(errors)]
     code = getattr(worst, "code", None)
@@ -82,8 +85,10 @@ def batch_error(employer_id: str, period: str, errors: dict[int, Exception]
                        for kind, ids in sorted(kinds.items()))
     verdict = "fatal, not retried" if fatal else "transient, retried"
     message = (f"{employer_id} {period}: {len(errors)} employees failed ({verdict}): {listed}")
-    return EmployeeBatchError(message, fatal=bool(fatal), error_class=type(worst).__name__,
+    made = EmployeeBatchError(message, fatal=bool(fatal), error_class=type(worst).__name__,
                               operation=operation, code=code, employee_ids=sorted(errors))
+    made.__cause__ = worst  # the client's error behind the batch (tracebacks, wrappers' checks)
+    return made
 
 
 def _kind(err: Exception) -> str:

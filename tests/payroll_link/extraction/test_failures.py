@@ -29,6 +29,7 @@ def test_per_employee_fault_is_fatal_naming_call_and_code(extract_period, wareho
     with pytest.raises(EmployeeBatchError) as err:
         extract_period(2001, BAKKERIJ, "monthly", 2026, 10, concurrency=1)
     assert err.value.fatal and err.value.error_class == error_class and err.value.code == code
+    assert type(err.value.__cause__).__name__ == error_class  # wraps the client's error
     assert err.value.operation == "EmployeeService.Contract_GetCurrentPeriod"
     assert len(err.value.employee_ids) == 1
     row = failed_row(warehouse, employer_id, "2026-10")
@@ -43,6 +44,7 @@ def test_per_employee_outage_is_transient_after_the_client_retries(extract_perio
     with pytest.raises(EmployeeBatchError) as err:
         extract_period(2001, BAKKERIJ, "monthly", 2026, 10, concurrency=1)
     assert not err.value.fatal and err.value.error_class == "NmbrsTransientError"
+    assert type(err.value.__cause__).__name__ == "NmbrsTransientError"
     assert "transient, retried" in str(err.value)
 
 
