@@ -64,16 +64,28 @@ def delivered_periods(conn, employer_id: str) -> list[tuple[str, object]]:
             for row in conn.execute(_DELIVERED, {"e": employer_id})]
 
 
-def judge(conn, employer_id: str, periods) -> Verdict:
-    """Judge delivering `periods` (PayrollPeriod objects) against the delivery ledger."""
+def judge(conn, employer_id: str, periods, kept_before=None) -> Verdict:
+    """Judge delivering `periods` (PayrollPeriod objects) against the delivery ledger.
+
+    Periods starting before `kept_before` (the first exchange date of an employer that does not
+    ask for history) are kept as baseline and never delivered, so they are never out of order.
+    """
     delivered = delivered_periods(conn, employer_id)
     labels = {label for label, _ in delivered}
     latest = delivered[-1][1] if delivered else None
     late = [p.label for p in periods
-            if latest is not None and p.start < latest and p.label not in labels]
+            if latest is not None and p.start < latest and p.label not in labels
+            and not (kept_before is not None and p.start < kept_before)]
     first = min((p.start for p in periods), default=None)
     later = [label for label, start in delivered if first is not None and start > first]
     return Verdict(employer_id, late, later if late else [])
+
+
+def baseline_until(employer):
+    """Return the date before which the employer's periods are kept as baseline, or None."""
+    if getattr(employer, "deliver_history", False):
+        return None
+    return getattr(employer, "first_exchange_date", None)
 
 
 def periods_between(first, last) -> list:

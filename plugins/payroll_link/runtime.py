@@ -171,10 +171,10 @@ def period_order_guard(employer, period, dag_run) -> list[str]:
     """
     from airflow.sdk.exceptions import AirflowFailException
 
-    from payroll_link.backfill_policy import CONF_KEY, OutOfOrderError, judge
+    from payroll_link.backfill_policy import CONF_KEY, OutOfOrderError, baseline_until, judge
 
     with warehouse().engine.connect() as conn:
-        verdict = judge(conn, employer.employer_id, [period])
+        verdict = judge(conn, employer.employer_id, [period], baseline_until(employer))
     if (getattr(dag_run, "conf", None) or {}).get(CONF_KEY):
         return verdict.later_delivered
     try:

@@ -74,7 +74,7 @@ def backfill(args) -> int:
     if isinstance(resolved, int):
         return resolved
     emp, first, last = resolved
-    refused = check_order(emp.employer_id, first, last, args.out_of_order)
+    refused = check_order(emp, first, last, args.out_of_order)
     if refused:
         return refused
     dag_id = dag_id_for(emp)
@@ -112,14 +112,18 @@ def _employer_and_range(args):
     return emp, first, last
 
 
-def check_order(employer_id: str, first: PayrollPeriod, last: PayrollPeriod,
-                allowed: bool) -> int:
+def check_order(emp, first: PayrollPeriod, last: PayrollPeriod, allowed: bool) -> int:
     """Refuse (exit 2) periods that would be delivered out of order, unless allowed."""
-    from payroll_link.backfill_policy import OutOfOrderError, judge, periods_between
+    from payroll_link.backfill_policy import (
+        OutOfOrderError,
+        baseline_until,
+        judge,
+        periods_between,
+    )
     from payroll_link.runtime import warehouse_engine
 
     with warehouse_engine().connect() as conn:
-        verdict = judge(conn, employer_id, periods_between(first, last))
+        verdict = judge(conn, emp.employer_id, periods_between(first, last), baseline_until(emp))
     if not verdict.out_of_order:
         return 0
     if not allowed:

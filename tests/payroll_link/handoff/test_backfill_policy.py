@@ -37,6 +37,22 @@ def test_an_older_never_delivered_period_is_out_of_order(september_delivered, wa
     assert newer.out_of_order == again.out_of_order == []
 
 
+def test_periods_kept_as_baseline_are_never_out_of_order(september_delivered, warehouse_engine):
+    import datetime as dt
+
+    from payroll_link.backfill_policy import baseline_until
+
+    class Employer:  # first exchange 2026-09-01: July and August are baseline, never sent
+        first_exchange_date, deliver_history = dt.date(2026, 9, 1), False
+
+    with warehouse_engine.connect() as conn:
+        kept = judge(conn, september_delivered, [month(7), month(8)], baseline_until(Employer))
+        Employer.deliver_history = True  # history asked for: they would go out, out of order
+        sent = judge(conn, september_delivered, [month(7), month(8)], baseline_until(Employer))
+    assert kept.out_of_order == []
+    assert sent.out_of_order == ["2026-07", "2026-08"]
+
+
 def test_backfill_command_refuses_out_of_order_periods_before_queuing(
         september_delivered, warehouse_db_url, monkeypatch, tmp_path, capsys):
     from payroll_link import runtime
@@ -45,6 +61,8 @@ def test_backfill_command_refuses_out_of_order_periods_before_queuing(
     data = yaml.safe_load((runtime.REPO / "config" / "employers.yaml").read_text())
     entry = next(e for e in data["employers"] if e["employer_id"] == "bakkerij_van_den_berg")
     entry["employer_id"] = september_delivered
+    # July and August on or after the first exchange date: they would really be delivered.
+    entry.update(first_exchange_date="2026-07-01", backfill_start="2026-07-01")
     registry = tmp_path / "employers.yaml"
     registry.write_text(yaml.safe_dump({"employers": [entry]}, allow_unicode=True))
     monkeypatch.setattr(runtime, "REGISTRY_PATH", registry)
