@@ -67,7 +67,12 @@ def class_chain(error: BaseException | None) -> list[str]:
 
 
 def root_error(error: BaseException | None) -> BaseException | None:
-    """Return the error behind an AirflowFailException (its cause), else the error itself."""
+    """Return the error behind the wrappers: an AirflowFailException's cause, and behind a
+    failed employee batch its worst failure (the Nmbrs error that names call and fault)."""
+    from payroll_link.extraction.failures import EmployeeBatchError
+
     if error is not None and error.__cause__ is not None:
-        return error.__cause__
+        error = error.__cause__
+    if isinstance(error, EmployeeBatchError) and error.__cause__ is not None:
+        error = error.__cause__
     return error

@@ -136,3 +136,24 @@ def test_failure_alert_names_the_four_weekly_period_and_the_cause_behind_the_fai
     assert "bsn_11_proef" not in alert.text()  # the exception's text never enters the alert
     odd = failure_alert(failure_context(pendulum.datetime(2026, 9, 9, tz="UTC"), failed))
     assert odd.period.startswith("unknown (data interval starts 2026-09-09")
+
+
+def test_failure_alert_of_an_employee_batch_names_the_nmbrs_error_behind_it():
+    import pendulum
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from nmbrs.client import NmbrsRequestError
+    from payroll_link.alerts.notifier import failure_alert
+    from payroll_link.extraction.failures import batch_error
+
+    refused = NmbrsRequestError("employee not authorised", code=2004,
+                                operation="SVW_GetCurrent", employee_id=7)
+    batch = batch_error("van_den_berg_banket", "2026-4W10", {7: refused})
+    try:
+        raise AirflowFailException(str(batch)) from batch
+    except AirflowFailException as err:
+        failed = err
+    alert = failure_alert(failure_context(pendulum.datetime(2026, 9, 6, 22, tz="UTC"), failed))
+    assert alert.period == "2026-4W10"
+    assert alert.error_class == "NmbrsRequestError"
+    assert alert.action == ACTIONS["NmbrsRequestError"]
