@@ -80,5 +80,5 @@ def test_pool_follows_the_connection_of_the_source():
     from payroll_link.runtime import pool_for
 
     rest = Employer.model_validate(entry(**REST))
-    assert pool_for(rest) == "nmbrs_nmbrs_rest_acme"
-    assert pool_for(rest.model_copy(update={"source": "soap"})) == "nmbrs_nmbrs_acme"
+    assert pool_for(rest) == "nmbrs_rest_acme"  # one rule: no doubled nmbrs_ prefix
+    assert pool_for(rest.model_copy(update={"source": "soap"})) == "nmbrs_acme"
