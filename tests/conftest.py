@@ -22,8 +22,8 @@ from simulators.nmbrs_sim.dataset import World
 from simulators.nmbrs_sim.knobs import Knobs
 from simulators.nmbrs_sim.server import SimulatorServer
 from tests.alert_sinks import smtp_sink, webhook_receiver  # noqa: F401 - alert receiver fixtures
-from tests.fixtures_rest import _rest_sim_server, nmbrs_rest_sim  # noqa: F401 - REST simulator
 from tests.fixtures_airflow import airflow_db  # noqa: F401 - the process's Airflow metadata
+from tests.fixtures_rest import _rest_sim_server, nmbrs_rest_sim  # noqa: F401 - REST simulator
 from tests.fixtures_warehouse import (  # noqa: F401 - fixtures shared by every test package
     employer_id,
     empty_database_url,
