@@ -34,7 +34,9 @@ Each run is one payroll period of one employer (the data interval, Europe/Amster
 2. `start_extraction` — reaps extractions of killed or timed-out runs (any employer), then a
    new extraction id; rows of earlier failed attempts are discarded.
 3. `extract_company` — runs of the period (`Run_GetList`), their wage codes (background report,
-   or the synchronous call), company wage components.
+   or the synchronous call), company wage components. REST employers first run
+   `start_documents` (the runs' wage-code documents; task ids on XCom) and `wait_for_documents`
+   (reschedules every 30 s until every document is ready); the extraction reads those.
 4. `list_employees` — employee list, employment and salary histories; employee id batches.
 5. `extract_employees` — per-employee calls, one mapped task per batch, bounded by the Airflow
    pool of the Nmbrs account and a thread pool inside the task.
@@ -54,8 +56,14 @@ Only ids and counts travel through XCom; payroll data stays in the warehouse.
 # extraction, quality gate, handoff and their retries. Every task has its own execution timeout.
 PAYROLL_WAIT = timedelta(days=14)
 RUN_TIMEOUT = PAYROLL_WAIT + timedelta(days=1)
+# REST wage-code documents (source `rest`): ready in seconds to minutes; the sensor gives up
+# well inside the run's extra day, leaving time for extraction, gate, handoff and retries.
+DOCUMENT_WAIT = timedelta(hours=6)
+DOCUMENT_POKE = 30  # seconds between pokes (reschedule: no worker slot held in between)
 TASK_TIMEOUT = {"wait_for_payroll": timedelta(minutes=10),  # one poke (reschedule mode)
                 "start_extraction": timedelta(minutes=10),
+                "start_documents": timedelta(minutes=10),  # REST: one call per run
+                "wait_for_documents": timedelta(minutes=10),  # one poke (reschedule mode)
                 "extract_company": timedelta(hours=1),  # background reports: minutes per run
                 "list_employees": timedelta(minutes=30),
                 "extract_employees": timedelta(hours=1),  # 100 employees × 8 calls, shared budget
@@ -101,13 +109,34 @@ def build(emp):
             return xid
 
         @task(pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["extract_company"])
-        def extract_company(extraction_id: str, data_interval_start=None) -> dict:
+        def extract_company(extraction_id: str, documents: dict | None = None,
+                            data_interval_start=None) -> dict:
             from payroll_link import runtime
             from payroll_link.extraction.steps import extract_company as step
 
             part = runtime.partition(emp, data_interval_start, extraction_id)
             with runtime.nmbrs_errors(emp.employer_id, part.period.label):
-                return step(runtime.warehouse(), runtime.nmbrs_source(emp), part)
+                return step(runtime.warehouse(), runtime.documents_source(emp, documents), part)
+
+        @task(pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["start_documents"])
+        def start_documents(data_interval_start=None) -> dict[str, str]:
+            from payroll_link import runtime
+            from payroll_link.extraction.sources.rest_documents import start_documents as step
+
+            part = runtime.partition(emp, data_interval_start, "")
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
+                return step(runtime.nmbrs_source(emp), part.company_id, part.period)
+
+        @task.sensor(mode="reschedule", poke_interval=DOCUMENT_POKE, timeout=DOCUMENT_WAIT,
+                     pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["wait_for_documents"])
+        def wait_for_documents(documents: dict, data_interval_start=None) -> bool:
+            from payroll_link import runtime
+            from payroll_link.extraction.sources.rest_documents import documents_ready
+
+            part = runtime.partition(emp, data_interval_start, "")
+            with runtime.nmbrs_errors(emp.employer_id, part.period.label):
+                return documents_ready(runtime.nmbrs_source(emp).client, documents,
+                                       part.company_id)
 
         @task(pool=pool_for(emp), execution_timeout=TASK_TIMEOUT["list_employees"])
         def list_employees(extraction_id: str, data_interval_start=None) -> list[list[int]]:
@@ -190,7 +219,13 @@ def build(emp):
 
         xid = start_extraction()
         wait_for_payroll() >> xid
-        company = extract_company(xid)
+        if emp.source == "rest":  # the wage-code documents are awaited by a sensor
+            documents = start_documents()
+            xid >> documents
+            company = extract_company(xid, documents)
+            wait_for_documents(documents) >> company
+        else:
+            company = extract_company(xid)
         batches = list_employees(xid)
         company >> batches
         landed = extract_employees.partial(extraction_id=xid).expand(employee_ids=batches)

@@ -94,6 +94,14 @@ def nmbrs_source(employer):
                       lambda: warehouse().engine)
 
 
+def documents_source(employer, documents: dict | None):
+    """Return the employer's source, reading these started REST wage-code documents if given."""
+    source = nmbrs_source(employer)
+    if documents is not None:
+        source.use_documents(documents)
+    return source
+
+
 def _warehouse_url() -> str:
     """Return the warehouse URL (password included): the REST token store lives there."""
     return warehouse().engine.url.render_as_string(hide_password=False)

@@ -47,6 +47,11 @@ def test_rest_employer_publishes_and_delivers_a_period_through_airflow(
     ok, _ = run_dag(env, warehouse, employer, period)
     log = rest_airflow_home / "logs" / f"demo_payroll_{EMPLOYER}_{period.label}.log"
     assert ok, log.read_text()[-3000:]
+    # the wage-code documents were awaited by the reschedule sensor: pending, re-poked, ready
+    text = log.read_text()
+    assert "task_id=start_documents" in text
+    assert text.count("starting task_id=wait_for_documents") >= 2
+    assert "UP_FOR_RESCHEDULE" in text
     assert run_source(warehouse.engine, EMPLOYER, period.label) == "rest"
     assert sum(nmbrs_sim.state.stats.calls.values()) == 0  # no SOAP call for a REST employer
     extraction = warehouse.extraction(warehouse.published_extraction(EMPLOYER, period.label))

@@ -41,6 +41,7 @@ class NmbrsRestSource:
         self.ids = ids or RestIds()
         self._sleep, self._poll = sleep, poll_interval
         self._runs: dict[int, str] = {}
+        self._documents: dict[str, str] = {}  # run id -> taskId started by an earlier task
         self._learned: set[int] = set()
         self._cache: dict[tuple, dict[int, list[Fetched]]] = {}
         self._lock = threading.Lock()
@@ -76,16 +77,31 @@ class NmbrsRestSource:
 
     def wage_codes(self, company_id: int, run: dict,
                    period: PayrollPeriod) -> tuple[Fetched, str]:
-        """Start the run's wage-code document, wait for it, return its lines of the period."""
+        """Read the run's wage-code document (started here unless given), its period's lines."""
         run_uuid = self._runs.get(run["run_id"]) or self._run_uuid(company_id, run, period)
-        task = self.client.get("getPayrollRunWageCodes", companyId=self._company(company_id),
-                               payrollRunId=run_uuid, params={"year": run["year"]})
-        document = self._document(str(task.get("taskId") or ""), company_id)
+        task_id = (self._documents.get(str(run["run_id"]))
+                   or self.start_document(company_id, run, period))
+        document = self._document(task_id, company_id)
         keys = {"payrollRunId": run_uuid, "year": run["year"], "period": period.number,
                 "run_id": run["run_id"]}
         rows = reading.wage_rows(document, keys, self.ids)
         return self._fetched(reading.WAGE_CODES, "wage_code_line", rows, company_id, keys,
                              document), DOCUMENT_PATH
+
+    def use_documents(self, task_ids: dict[str, str]) -> None:
+        """Read these started documents (run id -> taskId, e.g. awaited by a sensor)."""
+        self._documents = dict(task_ids)
+
+    def start_document(self, company_id: int, run: dict, period: PayrollPeriod) -> str:
+        """Start the run's wage-code document; return its taskId."""
+        run_uuid = self._runs.get(run["run_id"]) or self._run_uuid(company_id, run, period)
+        task = self.client.get("getPayrollRunWageCodes", companyId=self._company(company_id),
+                               payrollRunId=run_uuid, params={"year": run["year"]})
+        task_id = str(task.get("taskId") or "")
+        if not task_id:
+            raise NmbrsResponseError("Nmbrs REST answered no taskId",
+                                     operation="getPayrollRunWageCodes", company_id=company_id)
+        return task_id
 
     def _run_uuid(self, company_id: int, run: dict, period: PayrollPeriod) -> str:
         self.runs(company_id, period)  # another process listed the runs: list them again
